@@ -1,0 +1,2027 @@
+// langgraph_webhooks.hpp — drive LangGraph agents from C++ and be called back when a run ends.
+//
+// One header, C++17. Typed requests for every LangGraph Server endpoint that accepts a
+// `webhook`, a blocking client, and (later sections) streaming and an embedded webhook
+// receiver — all templated on an HTTP transport policy, so every piece runs against a mock.
+// Default transport: cpp-httplib. JSON: nlohmann_json.
+//
+// Quick start
+// -----------
+//   #include "langgraph_webhooks.hpp"
+//   namespace lgw = langgraph::webhooks;
+//
+//   lgw::client client("http://127.0.0.1:2024");            // API key from LANGGRAPH_API_KEY…
+//   auto assistants = client.assistants().search();          // POST /assistants/search
+//   auto thread = client.threads().create();                 // POST /threads
+//
+//   lgw::create_run_request req;                             // POST /threads/{thread_id}/runs
+//   req.thread_id = thread.thread_id;
+//   req.assistant_id = "agent";
+//   req.input = {{"messages", {{{"role", "human"}, {"content", "Hello!"}}}}};
+//   req.webhook = "https://my-service.example.com/langgraph-done";
+//   lgw::run run = client.runs().create(req);                // run.status == pending
+//   nlohmann::json out = client.runs().join(run.thread_id, run.run_id).values;
+//
+// Configuration macros (define before including)
+// ----------------------------------------------
+//   LANGGRAPH_WEBHOOKS_NO_HTTPLIB   leave out the cpp-httplib transports; only nlohmann_json needed
+//   LANGGRAPH_WEBHOOKS_USER_AGENT   User-Agent sent by the client (default "langgraph-webhooks-cpp/<ver>")
+//
+// Sections, in order: configuration · errors · http types · client transport requirements ·
+// enumerations · json mapping · response types · request structs · client · mock transport ·
+// cpp-httplib transport.
+//
+// SPDX-License-Identifier: MIT
+
+#ifndef LANGGRAPH_WEBHOOKS_HPP
+#define LANGGRAPH_WEBHOOKS_HPP
+
+// ==== configuration ====
+
+#define LANGGRAPH_WEBHOOKS_VERSION_MAJOR 0
+#define LANGGRAPH_WEBHOOKS_VERSION_MINOR 1
+#define LANGGRAPH_WEBHOOKS_VERSION_PATCH 0
+/// major * 10000 + minor * 100 + patch, usable in `#if`.
+#define LANGGRAPH_WEBHOOKS_VERSION                                                                 \
+  (LANGGRAPH_WEBHOOKS_VERSION_MAJOR * 10000 + LANGGRAPH_WEBHOOKS_VERSION_MINOR * 100 +            \
+   LANGGRAPH_WEBHOOKS_VERSION_PATCH)
+#define LANGGRAPH_WEBHOOKS_VERSION_STRING "0.1.0"
+
+#if !(__cplusplus >= 201703L || (defined(_MSVC_LANG) && _MSVC_LANG >= 201703L))
+#error "langgraph_webhooks.hpp needs C++17 or later (-std=c++17, /std:c++17)."
+#endif
+
+#ifndef LANGGRAPH_WEBHOOKS_USER_AGENT
+#define LANGGRAPH_WEBHOOKS_USER_AGENT "langgraph-webhooks-cpp/" LANGGRAPH_WEBHOOKS_VERSION_STRING
+#endif
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <exception>
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <ostream>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#ifndef LANGGRAPH_WEBHOOKS_NO_HTTPLIB
+#include <httplib.h>
+#endif
+
+namespace langgraph {
+namespace webhooks {
+
+// ==== errors ====
+
+/// What went wrong, in terms of the API (HTTP status classes) or the transport.
+enum class error_kind {
+  connection,           ///< could not connect, or the connection broke
+  timeout,              ///< connect or read timeout
+  tls,                  ///< TLS handshake, certificate, or https without TLS support
+  bad_request,          ///< 400, and other 4xx without a kind of their own
+  unauthorized,         ///< 401
+  forbidden,            ///< 403
+  not_found,            ///< 404
+  conflict,             ///< 409 (Python server: busy thread with multitask_strategy=reject)
+  unprocessable_entity, ///< 422 (validation; JS server: busy thread)
+  rate_limited,         ///< 429
+  server_error,         ///< 5xx
+  invalid_response,     ///< a reply that is not what the endpoint promises (bad JSON, wrong types)
+  run_failed,           ///< the run itself failed (`__error__` from /wait or /join)
+};
+
+/// Lowercase name of an error kind, e.g. "not_found".
+constexpr std::string_view to_string(error_kind kind) noexcept {
+  constexpr std::array<std::string_view, 13> names = {
+      "connection", "timeout",      "tls",       "bad_request",          "unauthorized",
+      "forbidden",  "not_found",    "conflict",  "unprocessable_entity", "rate_limited",
+      "server_error", "invalid_response", "run_failed"};
+  return names[static_cast<std::size_t>(kind)];
+}
+
+/// The error kind an HTTP status maps to (the Python SDK's taxonomy).
+constexpr error_kind error_kind_for_status(int status) noexcept {
+  switch (status) {
+  case 400: return error_kind::bad_request;
+  case 401: return error_kind::unauthorized;
+  case 403: return error_kind::forbidden;
+  case 404: return error_kind::not_found;
+  case 409: return error_kind::conflict;
+  case 422: return error_kind::unprocessable_entity;
+  case 429: return error_kind::rate_limited;
+  default:
+    if (status >= 500) return error_kind::server_error;
+    if (status >= 400) return error_kind::bad_request;
+    return error_kind::invalid_response;
+  }
+}
+
+/// Every failure of a client call: `what()` reads "POST /threads/…/runs: 404 not_found: <message>".
+class error : public std::runtime_error {
+public:
+  error(error_kind kind, std::string endpoint, int status, std::string message,
+        std::string body = {}, std::string error_type = {})
+      : std::runtime_error(describe(kind, endpoint, status, message, error_type)), kind_(kind),
+        status_(status), endpoint_(std::move(endpoint)), message_(std::move(message)),
+        body_(std::move(body)), error_type_(std::move(error_type)) {}
+
+  error_kind kind() const noexcept { return kind_; }
+  /// "METHOD /path" of the call that failed (without the base URL).
+  const std::string &endpoint() const noexcept { return endpoint_; }
+  /// HTTP status, or 0 when no response arrived.
+  int status() const noexcept { return status_; }
+  /// The server's message (`detail`, `message`, `error`, or the plain-text body), or the
+  /// transport's reason.
+  const std::string &message() const noexcept { return message_; }
+  /// The raw response body, if any.
+  const std::string &body() const noexcept { return body_; }
+  /// For run_failed: the run's exception class (e.g. "ValueError").
+  const std::string &error_type() const noexcept { return error_type_; }
+
+private:
+  static std::string describe(error_kind kind, const std::string &endpoint, int status,
+                              const std::string &message, const std::string &error_type) {
+    std::string s = endpoint.empty() ? std::string() : endpoint + ": ";
+    if (status != 0) s += std::to_string(status) + ' ';
+    s += to_string(kind);
+    if (!error_type.empty()) s += ": " + error_type;
+    if (!message.empty()) s += ": " + message;
+    return s;
+  }
+
+  error_kind kind_;
+  int status_;
+  std::string endpoint_, message_, body_, error_type_;
+};
+
+/// A failed run as the servers report it: `{"error": "<class>", "message": "<text>"}`.
+struct run_error {
+  std::string error;   ///< exception class, e.g. "ValueError", "TimeoutError", "UserInterrupt"
+  std::string message; ///< human-readable text
+};
+
+// ==== http types ====
+
+/// Header fields in arrival order; names compare case-insensitively.
+using http_headers = std::vector<std::pair<std::string, std::string>>;
+
+namespace detail {
+inline bool iequals(std::string_view a, std::string_view b) noexcept {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; };
+           return lower(x) == lower(y);
+         });
+}
+inline const std::string *find_header(const http_headers &headers, std::string_view name) {
+  for (const auto &h : headers)
+    if (iequals(h.first, name)) return &h.second;
+  return nullptr;
+}
+} // namespace detail
+
+/// One HTTP request as the library hands it to a transport.
+struct http_request {
+  std::string method;   ///< "GET", "POST", "DELETE"
+  std::string target;   ///< path plus query, percent-encoded, e.g. "/threads/abc/runs"
+  http_headers headers; ///< everything to send except Host and Content-Length
+  std::string body;
+
+  /// Value of the first header called `name`, or empty.
+  std::string_view header(std::string_view name) const {
+    const std::string *v = detail::find_header(headers, name);
+    return v ? std::string_view(*v) : std::string_view();
+  }
+};
+
+/// Why a transport could not complete an exchange.
+struct transport_failure {
+  error_kind kind = error_kind::connection; ///< connection, timeout or tls
+  std::string message;                      ///< e.g. "connection refused (127.0.0.1:9)"
+  bool request_sent = true; ///< false only when nothing reached the server (safe to retry)
+};
+
+/// One HTTP response as a transport hands it back.
+struct http_response {
+  int status = 0;
+  http_headers headers;
+  std::string body; ///< empty when the body went to a chunk callback
+  std::optional<transport_failure> failure; ///< set when the exchange did not complete
+
+  std::string_view header(std::string_view name) const {
+    const std::string *v = detail::find_header(headers, name);
+    return v ? std::string_view(*v) : std::string_view();
+  }
+};
+
+/// Receives the body as it arrives: `head` holds status and headers (its body stays empty).
+/// Return false to stop reading; the transport then closes the connection.
+using chunk_callback = std::function<bool(const http_response &head, std::string_view chunk)>;
+
+namespace detail {
+inline bool is_unreserved(unsigned char c) noexcept {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+         c == '-' || c == '.' || c == '_' || c == '~';
+}
+} // namespace detail
+
+/// Percent-encodes everything but RFC 3986 unreserved characters (for one path segment or one
+/// query value).
+inline std::string percent_encode(std::string_view s) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char c : s) {
+    if (detail::is_unreserved(c)) {
+      out += char(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+/// The parts of a base URL such as "https://host.example:8443/prefix".
+struct url_parts {
+  std::string scheme; ///< "http" or "https"
+  std::string host;   ///< without brackets for IPv6
+  int port = 0;       ///< explicit or the scheme's default
+  std::string path;   ///< prefix without a trailing slash ("" for none)
+
+  /// "scheme://host:port", IPv6 hosts bracketed.
+  std::string origin() const {
+    std::string h = host.find(':') != std::string::npos ? '[' + host + ']' : host;
+    return scheme + "://" + h + ':' + std::to_string(port);
+  }
+};
+
+/// Splits an http(s) URL; throws std::invalid_argument with the reason when it is not one.
+inline url_parts parse_url(std::string_view url) {
+  auto fail = [&](const char *why) {
+    throw std::invalid_argument("invalid URL \"" + std::string(url) + "\": " + why);
+  };
+  url_parts u;
+  auto sep = url.find("://");
+  if (sep == std::string_view::npos) fail("expected http:// or https://");
+  for (char c : url.substr(0, sep)) u.scheme += char((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
+  if (u.scheme != "http" && u.scheme != "https") fail("the scheme must be http or https");
+  std::string_view rest = url.substr(sep + 3);
+  auto path_at = rest.find_first_of("/?#");
+  std::string_view authority = rest.substr(0, path_at);
+  std::string_view path = path_at == std::string_view::npos ? "" : rest.substr(path_at);
+  if (authority.find('@') != std::string_view::npos) fail("user info is not supported");
+  std::string_view port;
+  if (!authority.empty() && authority.front() == '[') {
+    auto close = authority.find(']');
+    if (close == std::string_view::npos) fail("unterminated IPv6 address");
+    u.host = std::string(authority.substr(1, close - 1));
+    std::string_view after = authority.substr(close + 1);
+    if (!after.empty()) {
+      if (after.front() != ':') fail("unexpected text after the IPv6 address");
+      port = after.substr(1);
+    }
+  } else {
+    auto colon = authority.rfind(':');
+    u.host = std::string(authority.substr(0, colon));
+    if (colon != std::string_view::npos) port = authority.substr(colon + 1);
+  }
+  if (u.host.empty()) fail("no host");
+  if (port.empty()) {
+    u.port = u.scheme == "https" ? 443 : 80;
+  } else {
+    int p = 0;
+    for (char c : port) {
+      if (c < '0' || c > '9' || (p = p * 10 + (c - '0')) > 65535) fail("bad port");
+    }
+    if (p == 0) fail("bad port");
+    u.port = p;
+  }
+  path = path.substr(0, path.find_first_of("?#"));
+  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
+  u.path = std::string(path);
+  return u;
+}
+
+// ==== client transport requirements ====
+//
+// A ClientTransport `T` performs one HTTP exchange at a time per call (calls may come from
+// several threads at once; `T` serialises or pools as it needs). With `t` a `T`, `req` a
+// `const http_request&`, `cb` a `const chunk_callback&`, `origin` a `const std::string&` and
+// `opts` a `const client_options&`:
+//
+//   expression          | type          | semantics
+//   --------------------+---------------+-------------------------------------------------------
+//   t.send(req, cb)     | http_response | Sends `req` to the origin the transport was made for
+//                       |               | and returns status and headers. When `cb` is empty,
+//                       |               | the whole body is in `body`. Otherwise each piece of
+//                       |               | body is passed to `cb` as it arrives and `body` stays
+//                       |               | empty; when `cb` returns false the transport stops
+//                       |               | reading, drops the connection and returns normally.
+//                       |               | Failures do not throw: they set `failure` (kind
+//                       |               | connection, timeout or tls; `request_sent` false only
+//                       |               | when nothing reached the server). `cb` never throws
+//                       |               | (the client catches and rethrows around the call).
+//   T(origin, opts)     |               | (only for basic_client's URL constructor) a transport
+//                       |               | for "scheme://host:port" with the timeouts and TLS
+//                       |               | settings of `opts`.
+
+struct client_options;
+
+namespace detail {
+template <class T, class = void> struct has_send : std::false_type {};
+template <class T>
+struct has_send<T, std::void_t<decltype(std::declval<T &>().send(
+                       std::declval<const http_request &>(), std::declval<const chunk_callback &>()))>>
+    : std::is_same<decltype(std::declval<T &>().send(std::declval<const http_request &>(),
+                                                     std::declval<const chunk_callback &>())),
+                   http_response> {};
+} // namespace detail
+
+/// True when `T` models ClientTransport (see the table above).
+template <class T> inline constexpr bool is_client_transport_v = detail::has_send<T>::value;
+
+// ==== enumerations ====
+//
+// Each enumerated string of the API is an enum class whose enumerators are listed in the same
+// order as the names returned by `wire_names(E{})`; `to_string` and `from_string` map both ways
+// with the exact wire spelling. C++ keywords get a trailing underscore (`continue_`, `delete_`).
+
+/// `multitask_strategy`: what a new run does when its thread is busy.
+enum class multitask_strategy { reject, rollback, interrupt, enqueue };
+constexpr std::array<std::string_view, 4> wire_names(multitask_strategy) noexcept {
+  return {"reject", "rollback", "interrupt", "enqueue"};
+}
+
+/// `if_not_exists`: create the thread when it does not exist, or fail with 404.
+enum class if_not_exists { create, reject };
+constexpr std::array<std::string_view, 2> wire_names(if_not_exists) noexcept {
+  return {"create", "reject"};
+}
+
+/// `on_disconnect`: cancel the run, or let it continue, when the streaming/waiting client leaves.
+enum class on_disconnect { cancel, continue_ };
+constexpr std::array<std::string_view, 2> wire_names(on_disconnect) noexcept {
+  return {"cancel", "continue"};
+}
+
+/// `on_completion`: delete or keep the temporary thread of a stateless run.
+enum class on_completion { delete_, keep };
+constexpr std::array<std::string_view, 2> wire_names(on_completion) noexcept {
+  return {"delete", "keep"};
+}
+
+/// `on_run_completed`: delete or keep the thread of each run of a stateless cron.
+enum class on_run_completed { delete_, keep };
+constexpr std::array<std::string_view, 2> wire_names(on_run_completed) noexcept {
+  return {"delete", "keep"};
+}
+
+/// `stream_mode`: what a run streams (and what a later join can stream).
+enum class stream_mode {
+  values, messages, messages_tuple, updates, events, debug, custom, tasks, checkpoints, tools
+};
+constexpr std::array<std::string_view, 10> wire_names(stream_mode) noexcept {
+  return {"values", "messages", "messages-tuple", "updates", "events",
+          "debug",  "custom",   "tasks",          "checkpoints", "tools"};
+}
+
+/// `durability`: when checkpoints are written.
+enum class durability { sync, async, exit };
+constexpr std::array<std::string_view, 3> wire_names(durability) noexcept {
+  return {"sync", "async", "exit"};
+}
+
+/// `action` of a cancel: stop keeping completed steps, or also delete the run.
+enum class cancel_action { interrupt, rollback };
+constexpr std::array<std::string_view, 2> wire_names(cancel_action) noexcept {
+  return {"interrupt", "rollback"};
+}
+
+/// `if_exists` of thread creation.
+enum class if_exists { raise, do_nothing };
+constexpr std::array<std::string_view, 2> wire_names(if_exists) noexcept {
+  return {"raise", "do_nothing"};
+}
+
+/// `sort_order` of searches.
+enum class sort_order { asc, desc };
+constexpr std::array<std::string_view, 2> wire_names(sort_order) noexcept {
+  return {"asc", "desc"};
+}
+
+/// `sort_by` of `POST /assistants/search`.
+enum class assistant_sort_by { assistant_id, created_at, updated_at, name, graph_id };
+constexpr std::array<std::string_view, 5> wire_names(assistant_sort_by) noexcept {
+  return {"assistant_id", "created_at", "updated_at", "name", "graph_id"};
+}
+
+/// `sort_by` of `POST /runs/crons/search`.
+enum class cron_sort_by {
+  cron_id, assistant_id, thread_id, next_run_date, end_time, created_at, updated_at
+};
+constexpr std::array<std::string_view, 7> wire_names(cron_sort_by) noexcept {
+  return {"cron_id",  "assistant_id", "thread_id", "next_run_date",
+          "end_time", "created_at",   "updated_at"};
+}
+
+/// A run's status, or a webhook's outcome. `unknown` keeps forward compatibility: the raw
+/// string stays in the object's `raw` JSON.
+enum class run_status { pending, running, success, error, timeout, interrupted, rollback, unknown };
+constexpr std::array<std::string_view, 7> wire_names(run_status) noexcept {
+  return {"pending", "running", "success", "error", "timeout", "interrupted", "rollback"};
+}
+
+/// A thread's status; `unknown` for values added by newer servers.
+enum class thread_status { idle, busy, interrupted, error, unknown };
+constexpr std::array<std::string_view, 4> wire_names(thread_status) noexcept {
+  return {"idle", "busy", "interrupted", "error"};
+}
+
+namespace detail {
+template <class E, class = void> struct has_wire_names : std::false_type {};
+template <class E>
+struct has_wire_names<E, std::void_t<decltype(wire_names(E{}))>> : std::is_enum<E> {};
+} // namespace detail
+
+/// Exact wire string of an enumerator ("" for `unknown`).
+template <class E, std::enable_if_t<detail::has_wire_names<E>::value, int> = 0>
+constexpr std::string_view to_string(E e) noexcept {
+  const auto names = wire_names(E{});
+  const auto i = static_cast<std::size_t>(e);
+  return i < names.size() ? names[i] : std::string_view();
+}
+
+/// The enumerator spelled `s` on the wire, or nullopt.
+template <class E, std::enable_if_t<detail::has_wire_names<E>::value, int> = 0>
+constexpr std::optional<E> from_string(std::string_view s) noexcept {
+  const auto names = wire_names(E{});
+  for (std::size_t i = 0; i < names.size(); ++i)
+    if (names[i] == s) return static_cast<E>(i);
+  return std::nullopt;
+}
+
+template <class E, std::enable_if_t<detail::has_wire_names<E>::value, int> = 0>
+std::ostream &operator<<(std::ostream &os, E e) {
+  return os << to_string(e);
+}
+
+template <class E, std::enable_if_t<detail::has_wire_names<E>::value, int> = 0>
+void to_json(nlohmann::json &j, E e) {
+  j = std::string(to_string(e));
+}
+
+/// Strict: an unknown string throws. Response types read enums tolerantly instead.
+template <class E, std::enable_if_t<detail::has_wire_names<E>::value, int> = 0>
+void from_json(const nlohmann::json &j, E &e) {
+  auto v = from_string<E>(j.get<std::string>());
+  if (!v) throw std::invalid_argument("unknown value \"" + j.get<std::string>() + '"');
+  e = *v;
+}
+
+// ==== json mapping ====
+
+/// A point in time from the API (microsecond precision, UTC).
+using timestamp = std::chrono::time_point<std::chrono::system_clock, std::chrono::microseconds>;
+
+namespace detail {
+// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+} // namespace detail
+
+/// Parses ISO-8601 as both servers write it ("2024-08-30T23:07:38.242730+00:00",
+/// "2025-01-02T03:04:05.678Z"; no offset means UTC). nullopt when it is not such a string.
+inline std::optional<timestamp> parse_timestamp(std::string_view s) noexcept {
+  std::size_t i = 0;
+  auto num = [&](std::size_t digits, int &out) {
+    out = 0;
+    for (std::size_t k = 0; k < digits; ++k, ++i) {
+      if (i >= s.size() || s[i] < '0' || s[i] > '9') return false;
+      out = out * 10 + (s[i] - '0');
+    }
+    return true;
+  };
+  auto lit = [&](char c) { return i < s.size() && s[i] == c ? (++i, true) : false; };
+  int y, mo, d, h, mi, sec;
+  if (!num(4, y) || !lit('-') || !num(2, mo) || !lit('-') || !num(2, d)) return std::nullopt;
+  if (!(lit('T') || lit('t') || lit(' '))) return std::nullopt;
+  if (!num(2, h) || !lit(':') || !num(2, mi) || !lit(':') || !num(2, sec)) return std::nullopt;
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return std::nullopt;
+  std::int64_t micros = 0;
+  if (lit('.')) {
+    int digits = 0;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+      if (digits++ < 6) micros = micros * 10 + (s[i] - '0');
+      ++i;
+    }
+    if (digits == 0) return std::nullopt;
+    for (; digits < 6; ++digits) micros *= 10;
+  }
+  std::int64_t offset_s = 0;
+  if (lit('Z') || lit('z')) {
+  } else if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
+    const int sign = s[i++] == '-' ? -1 : 1;
+    int oh, om = 0;
+    if (!num(2, oh)) return std::nullopt;
+    if (i < s.size()) {
+      lit(':');
+      if (!num(2, om)) return std::nullopt;
+    }
+    offset_s = sign * (oh * 3600 + om * 60);
+  }
+  if (i != s.size()) return std::nullopt;
+  const std::int64_t secs = detail::days_from_civil(y, unsigned(mo), unsigned(d)) * 86400 +
+                            h * 3600 + mi * 60 + sec - offset_s;
+  return timestamp(std::chrono::microseconds(secs * 1000000 + micros));
+}
+
+/// `"*"` (every node) or a list of node names, for `interrupt_before` / `interrupt_after`.
+/// Empty means "not set".
+class node_list {
+public:
+  node_list() = default;
+  node_list(std::initializer_list<std::string> names) : names_(names) {}
+  node_list(std::vector<std::string> names) : names_(std::move(names)) {}
+  /// `"*"`: interrupt at every node.
+  static node_list all() { return node_list{"*"}; }
+
+  bool empty() const noexcept { return names_.empty(); }
+  bool is_all() const noexcept { return names_.size() == 1 && names_[0] == "*"; }
+  const std::vector<std::string> &names() const noexcept { return names_; }
+  friend bool operator==(const node_list &a, const node_list &b) { return a.names_ == b.names_; }
+
+private:
+  std::vector<std::string> names_;
+};
+
+inline void to_json(nlohmann::json &j, const node_list &n) {
+  if (n.is_all())
+    j = "*";
+  else
+    j = n.names();
+}
+
+namespace detail {
+template <class T> struct is_optional : std::false_type {};
+template <class T> struct is_optional<std::optional<T>> : std::true_type {};
+template <class T> struct is_vector : std::false_type {};
+template <class T> struct is_vector<std::vector<T>> : std::true_type {};
+
+// Writes `v` under `key` unless it is unset: a disengaged optional, a null json, an empty list.
+template <class T> void put(nlohmann::json &j, const char *key, const T &v) {
+  if constexpr (is_optional<T>::value) {
+    if (v) j[key] = *v;
+  } else if constexpr (std::is_same_v<T, nlohmann::json>) {
+    if (!v.is_null()) j[key] = v;
+  } else if constexpr (is_vector<T>::value || std::is_same_v<T, node_list>) {
+    if (!v.empty()) j[key] = v;
+  } else {
+    j[key] = v;
+  }
+}
+
+// Reads `key` into `out` when present and not null; a value of the wrong JSON type throws
+// (the client turns that into invalid_response). Enums and timestamps are read tolerantly:
+// an unknown string gives `unknown` (or nullopt), a malformed timestamp gives nullopt.
+template <class T> void get(const nlohmann::json &j, const char *key, T &out) {
+  auto it = j.find(key);
+  if (it == j.end()) return;
+  if constexpr (std::is_same_v<T, nlohmann::json>) {
+    out = *it;
+  } else {
+    if (it->is_null()) return;
+    if constexpr (is_optional<T>::value) {
+      using V = typename T::value_type;
+      if constexpr (std::is_same_v<V, timestamp>) {
+        out = it->is_string() ? parse_timestamp(it->template get_ref<const std::string &>())
+                              : std::nullopt;
+      } else if constexpr (std::is_enum_v<V>) {
+        out = it->is_string() ? from_string<V>(it->template get<std::string>()) : std::nullopt;
+      } else {
+        out = it->template get<V>();
+      }
+    } else if constexpr (std::is_enum_v<T>) {
+      out = from_string<T>(it->template get<std::string>()).value_or(T::unknown);
+    } else {
+      it->get_to(out);
+    }
+  }
+}
+
+inline const nlohmann::json &require_object(const nlohmann::json &j, const char *what) {
+  if (!j.is_object())
+    throw std::invalid_argument(std::string("expected ") + what + " to be a JSON object, got " +
+                                j.type_name());
+  return j;
+}
+} // namespace detail
+
+// ==== response types ====
+//
+// Every response type parses both servers' shapes: missing fields keep their defaults, extra
+// fields are ignored, and `raw` keeps the JSON exactly as received.
+
+/// An assistant (`POST /assistants/search` items).
+struct assistant {
+  std::string assistant_id;
+  std::string graph_id;
+  std::string name;
+  std::optional<std::string> description;
+  nlohmann::json config;
+  nlohmann::json context;
+  nlohmann::json metadata;
+  std::optional<std::int64_t> version;
+  std::optional<timestamp> created_at;
+  std::optional<timestamp> updated_at;
+  nlohmann::json raw;
+};
+
+inline void from_json(const nlohmann::json &j, assistant &a) {
+  detail::require_object(j, "an assistant");
+  detail::get(j, "assistant_id", a.assistant_id);
+  detail::get(j, "graph_id", a.graph_id);
+  detail::get(j, "name", a.name);
+  detail::get(j, "description", a.description);
+  detail::get(j, "config", a.config);
+  detail::get(j, "context", a.context);
+  detail::get(j, "metadata", a.metadata);
+  detail::get(j, "version", a.version);
+  detail::get(j, "created_at", a.created_at);
+  detail::get(j, "updated_at", a.updated_at);
+  a.raw = j;
+}
+
+/// A thread (`POST /threads`).
+struct thread {
+  std::string thread_id;
+  thread_status status = thread_status::unknown;
+  nlohmann::json metadata;
+  nlohmann::json config;
+  nlohmann::json values; ///< null until the thread has state
+  nlohmann::json interrupts;
+  std::optional<timestamp> created_at;
+  std::optional<timestamp> updated_at;
+  nlohmann::json raw;
+};
+
+inline void from_json(const nlohmann::json &j, thread &t) {
+  detail::require_object(j, "a thread");
+  detail::get(j, "thread_id", t.thread_id);
+  detail::get(j, "status", t.status);
+  detail::get(j, "metadata", t.metadata);
+  detail::get(j, "config", t.config);
+  detail::get(j, "values", t.values);
+  detail::get(j, "interrupts", t.interrupts);
+  detail::get(j, "created_at", t.created_at);
+  detail::get(j, "updated_at", t.updated_at);
+  t.raw = j;
+}
+
+/// A run (`POST /threads/{thread_id}/runs`, `GET /threads/{thread_id}/runs/{run_id}`).
+struct run {
+  std::string run_id;
+  std::string thread_id;
+  std::string assistant_id;
+  run_status status = run_status::unknown;
+  nlohmann::json metadata;
+  nlohmann::json kwargs; ///< server-internal run inputs; may hold copied request headers
+  std::optional<webhooks::multitask_strategy> multitask_strategy;
+  std::optional<timestamp> created_at;
+  std::optional<timestamp> updated_at;
+  nlohmann::json raw;
+};
+
+inline void from_json(const nlohmann::json &j, run &r) {
+  detail::require_object(j, "a run");
+  detail::get(j, "run_id", r.run_id);
+  detail::get(j, "thread_id", r.thread_id);
+  detail::get(j, "assistant_id", r.assistant_id);
+  detail::get(j, "status", r.status);
+  detail::get(j, "metadata", r.metadata);
+  detail::get(j, "kwargs", r.kwargs);
+  detail::get(j, "multitask_strategy", r.multitask_strategy);
+  detail::get(j, "created_at", r.created_at);
+  detail::get(j, "updated_at", r.updated_at);
+  r.raw = j;
+}
+
+/// What `/wait` and `/join` return: the run's final state values.
+struct run_output {
+  /// The response JSON: the final `values` (or, for a failed run read with
+  /// `raise_error = false`, the `{"__error__": …}` object).
+  nlohmann::json values;
+  /// The run's error when it failed (only seen with `raise_error = false`).
+  std::optional<run_error> error;
+  /// From the `Content-Location` header, when the server sends it.
+  std::string run_id, thread_id;
+};
+
+/// A cron job (`POST /runs/crons`, `POST /threads/{thread_id}/runs/crons`, search).
+struct cron {
+  std::string cron_id;
+  std::optional<std::string> assistant_id;
+  std::optional<std::string> thread_id;
+  std::string schedule;
+  std::optional<std::string> timezone;
+  std::optional<timestamp> end_time;
+  std::optional<timestamp> next_run_date;
+  std::optional<bool> enabled;
+  std::optional<webhooks::on_run_completed> on_run_completed;
+  nlohmann::json payload; ///< the stored run-create body
+  nlohmann::json metadata;
+  std::optional<std::string> user_id;
+  std::optional<timestamp> created_at;
+  std::optional<timestamp> updated_at;
+  nlohmann::json raw;
+};
+
+inline void from_json(const nlohmann::json &j, cron &c) {
+  detail::require_object(j, "a cron");
+  detail::get(j, "cron_id", c.cron_id);
+  detail::get(j, "assistant_id", c.assistant_id);
+  detail::get(j, "thread_id", c.thread_id);
+  detail::get(j, "schedule", c.schedule);
+  detail::get(j, "timezone", c.timezone);
+  detail::get(j, "end_time", c.end_time);
+  detail::get(j, "next_run_date", c.next_run_date);
+  detail::get(j, "enabled", c.enabled);
+  detail::get(j, "on_run_completed", c.on_run_completed);
+  detail::get(j, "payload", c.payload);
+  detail::get(j, "metadata", c.metadata);
+  detail::get(j, "user_id", c.user_id);
+  detail::get(j, "created_at", c.created_at);
+  detail::get(j, "updated_at", c.updated_at);
+  c.raw = j;
+}
+
+/// `GET /info`: the server's version and feature flags.
+struct server_info {
+  std::string version;
+  nlohmann::json flags;    ///< e.g. {"assistants": true, "crons": false}
+  nlohmann::json metadata;
+  nlohmann::json raw;
+
+  /// Whether the server has crons (`flags.crons`; the open-source JS server does not).
+  bool supports_crons() const {
+    auto it = flags.find("crons");
+    return it != flags.end() && it->is_boolean() && it->get<bool>();
+  }
+};
+
+inline void from_json(const nlohmann::json &j, server_info &i) {
+  detail::require_object(j, "server info");
+  detail::get(j, "version", i.version);
+  detail::get(j, "flags", i.flags);
+  detail::get(j, "metadata", i.metadata);
+  i.raw = j;
+}
+
+// ==== request structs ====
+//
+// One aggregate per endpoint. Fields are spelled like the JSON keys; unset fields (disengaged
+// optionals, null json, empty lists) are left out of the body. Each request knows:
+//   method, route      the HTTP method and the path template (for docs and errors)
+//   response_type      what the client returns for it
+//   idempotent         whether repeating it after a 5xx or a broken connection is safe
+//   has_body           whether `to_json(request)` is the body
+//   target()           the percent-encoded path and query; throws std::invalid_argument when
+//                      an id that goes into the path is empty
+
+/// `checkpoint` of a thread run: resume from this checkpoint.
+struct checkpoint {
+  std::optional<std::string> thread_id;
+  std::optional<std::string> checkpoint_ns;
+  std::optional<std::string> checkpoint_id;
+  nlohmann::json checkpoint_map;
+};
+
+inline void to_json(nlohmann::json &j, const checkpoint &c) {
+  j = nlohmann::json::object();
+  detail::put(j, "thread_id", c.thread_id);
+  detail::put(j, "checkpoint_ns", c.checkpoint_ns);
+  detail::put(j, "checkpoint_id", c.checkpoint_id);
+  detail::put(j, "checkpoint_map", c.checkpoint_map);
+}
+
+/// `langsmith_tracer`: where LangSmith records the run.
+struct langsmith_tracer {
+  std::optional<std::string> project_name;
+  std::optional<std::string> example_id;
+};
+
+inline void to_json(nlohmann::json &j, const langsmith_tracer &t) {
+  j = nlohmann::json::object();
+  detail::put(j, "project_name", t.project_name);
+  detail::put(j, "example_id", t.example_id);
+}
+
+/// `ttl` of a new thread: delete it this many minutes after its last update.
+struct thread_ttl {
+  std::string strategy = "delete";
+  double ttl = 0; ///< minutes
+};
+
+inline void to_json(nlohmann::json &j, const thread_ttl &t) {
+  j = {{"strategy", t.strategy}, {"ttl", t.ttl}};
+}
+
+/// Body fields that both runs and crons take (reference §2 and §3.11).
+struct run_payload_fields {
+  std::string assistant_id; ///< assistant UUID or graph name (required)
+  nlohmann::json input;
+  nlohmann::json metadata;
+  nlohmann::json config;
+  nlohmann::json context;
+  std::optional<std::string> webhook; ///< URL the server POSTs the finished run to
+  node_list interrupt_before;
+  node_list interrupt_after;
+  std::vector<webhooks::stream_mode> stream_mode;
+  std::optional<bool> stream_subgraphs;
+  std::optional<bool> stream_resumable;
+  std::optional<webhooks::durability> durability;
+  std::optional<bool> checkpoint_during; ///< deprecated by the server; prefer `durability`
+};
+
+/// Body fields of every run-creating endpoint beyond the shared ones.
+struct run_create_fields : run_payload_fields {
+  nlohmann::json command; ///< {resume, update, goto}; do not combine with `input`
+  std::vector<std::string> feedback_keys;
+  std::optional<double> after_seconds;
+  std::optional<webhooks::langsmith_tracer> langsmith_tracer;
+};
+
+/// Body fields that only runs on an existing thread take.
+struct thread_run_fields {
+  std::optional<webhooks::checkpoint> checkpoint;
+  std::optional<std::string> checkpoint_id;
+  std::optional<webhooks::multitask_strategy> multitask_strategy;
+  std::optional<webhooks::if_not_exists> if_not_exists;
+};
+
+/// Body fields of both cron endpoints beyond the shared ones.
+struct cron_fields : run_payload_fields {
+  std::string schedule;                 ///< 5-field cron expression (required), UTC unless timezone
+  std::optional<std::string> timezone;  ///< IANA name, e.g. "America/New_York"
+  std::optional<std::string> end_time;  ///< ISO-8601; no runs after it
+  std::optional<bool> enabled;
+};
+
+namespace detail {
+inline void write_fields(nlohmann::json &j, const run_payload_fields &f) {
+  put(j, "assistant_id", f.assistant_id);
+  put(j, "input", f.input);
+  put(j, "metadata", f.metadata);
+  put(j, "config", f.config);
+  put(j, "context", f.context);
+  put(j, "webhook", f.webhook);
+  put(j, "interrupt_before", f.interrupt_before);
+  put(j, "interrupt_after", f.interrupt_after);
+  put(j, "stream_mode", f.stream_mode);
+  put(j, "stream_subgraphs", f.stream_subgraphs);
+  put(j, "stream_resumable", f.stream_resumable);
+  put(j, "durability", f.durability);
+  put(j, "checkpoint_during", f.checkpoint_during);
+}
+inline void write_fields(nlohmann::json &j, const run_create_fields &f) {
+  write_fields(j, static_cast<const run_payload_fields &>(f));
+  put(j, "command", f.command);
+  put(j, "feedback_keys", f.feedback_keys);
+  put(j, "after_seconds", f.after_seconds);
+  put(j, "langsmith_tracer", f.langsmith_tracer);
+}
+inline void write_fields(nlohmann::json &j, const thread_run_fields &f) {
+  put(j, "checkpoint", f.checkpoint);
+  put(j, "checkpoint_id", f.checkpoint_id);
+  put(j, "multitask_strategy", f.multitask_strategy);
+  put(j, "if_not_exists", f.if_not_exists);
+}
+inline void write_fields(nlohmann::json &j, const cron_fields &f) {
+  write_fields(j, static_cast<const run_payload_fields &>(f));
+  put(j, "schedule", f.schedule);
+  put(j, "timezone", f.timezone);
+  put(j, "end_time", f.end_time);
+  put(j, "enabled", f.enabled);
+}
+
+// One path segment from a user-supplied id; an empty id would silently address another route.
+inline std::string segment(const std::string &id, const char *request, const char *field) {
+  if (id.empty())
+    throw std::invalid_argument(std::string(request) + "." + field + " is empty");
+  return percent_encode(id);
+}
+
+// "?a=1&b=x" from the set parameters, or "".
+class query_builder {
+public:
+  query_builder &add(const char *key, std::string_view value) {
+    q_ += q_.empty() ? '?' : '&';
+    q_ += key;
+    q_ += '=';
+    q_ += percent_encode(value);
+    return *this;
+  }
+  // Flags default to false on both servers, and the JS server reads any non-empty value
+  // (even "false" or "0") as true: so only a true flag is sent.
+  query_builder &add(const char *key, const std::optional<bool> &v) {
+    return v.value_or(false) ? add(key, std::string_view("true")) : *this;
+  }
+  template <class E, std::enable_if_t<std::is_enum_v<E>, int> = 0>
+  query_builder &add(const char *key, const std::optional<E> &v) {
+    return v ? add(key, to_string(*v)) : *this;
+  }
+  const std::string &str() const noexcept { return q_; }
+
+private:
+  std::string q_;
+};
+} // namespace detail
+
+/// `POST /threads/{thread_id}/runs` — Python `client.runs.create(thread_id, …)`. Starts a
+/// background run; the webhook fires when it ends.
+struct create_run_request : run_create_fields, thread_run_fields {
+  static constexpr const char *method = "POST";
+  static constexpr const char *route = "/threads/{thread_id}/runs";
+  static constexpr bool idempotent = false;
+  static constexpr bool has_body = true;
+  using response_type = run;
+
+  std::string thread_id; ///< goes into the path
+
+  std::string target() const {
+    return "/threads/" + detail::segment(thread_id, "create_run_request", "thread_id") + "/runs";
+  }
+};
+
+/// `POST /threads/{thread_id}/runs/stream` — Python `client.runs.stream(thread_id, …)`.
+struct stream_run_request : run_create_fields, thread_run_fields {
+  static constexpr const char *method = "POST";
+  static constexpr const char *route = "/threads/{thread_id}/runs/stream";
+  static constexpr bool idempotent = false;
+  static constexpr bool has_body = true;
+  using response_type = void; ///< the body is an event stream (see runs().stream)
+
+  std::string thread_id;
+  std::optional<webhooks::on_disconnect> on_disconnect;
+
+  std::string target() const {
+    return "/threads/" + detail::segment(thread_id, "stream_run_request", "thread_id") +
+           "/runs/stream";
+  }
+};
+
+/// `POST /threads/{thread_id}/runs/wait` — Python `client.runs.wait(thread_id, …)`.
+struct wait_run_request : run_create_fields, thread_run_fields {
+  static constexpr const char *method = "POST";
+  static constexpr const char *route = "/threads/{thread_id}/runs/wait";
+  static constexpr bool idempotent = false;
+  static constexpr bool has_body = true;
+  using response_type = run_output;
+
+  std::string thread_id;
+  std::optional<webhooks::on_disconnect> on_disconnect;
+
+  std::string target() const {
+    return "/threads/" + detail::segment(thread_id, "wait_run_request", "thread_id") +
+           "/runs/wait";
+  }
+};
+
+/// `POST /runs` — Python `client.runs.create(None, …)`. A background run on a temporary thread.
+struct create_run_stateless_request : run_create_fields {
+  static constexpr const char *method = "POST";
+  static constexpr const char *route = "/runs";
+  static constexpr bool idempotent = false;
+  static constexpr bool has_body = true;
+  using response_type = run;
+
+  std::optional<webhooks::on_completion> on_completion;
+
+  std::string target() const { return "/runs"; }
+};
+
+/// `POST /runs/stream` — Python `client.runs.stream(None, …)`.
+struct stream_run_stateless_request : run_create_fields {
+  static constexpr const char *method = "POST";
+  static constexpr const char *route = "/runs/stream";
+  static constexpr bool idempotent = false;
+  static constexpr bool has_body = true;
+  using response_type = void; ///< the body is an event stream (see runs().stream)
+
+  std::optional<webhooks::on_disconnect> on_disconnect;
+  std::optional<webhooks::on_completion> on_completion;
+
+  std::string target() const { return "/runs/stream"; }
+};
+
+/// `POST /runs/wait` — Python `client.runs.wait(None, …)`.
+struct wait_run_stateless_request : run_create_fields {
+  static constexpr const char *method = "POST";
+  static constexpr const char *route = "/runs/wait";
+  static constexpr bool idempotent = false;
+  static constexpr bool has_body = true;
+  using response_type = run_output;
+
+  std::optional<webhooks::on_disconnect> on_disconnect;
+  std::optional<webhooks::on_completion> on_completion;
+
+  std::string target() const { return "/runs/wait"; }
+};
+
+/// `POST /threads/{thread_id}/runs/crons` — Python `client.crons.create_for_thread`. The
+/// webhook fires after each scheduled run.
+struct create_thread_cron_request : cron_fields {
+  static constexpr const char *method = "POST";
+  static constexpr const char *route = "/threads/{thread_id}/runs/crons";
+  static constexpr bool idempotent = false;
+  static constexpr bool has_body = true;
+  using response_type = cron;
+
+  std::string thread_id;
+  std::optional<webhooks::multitask_strategy> multitask_strategy;
+
+  std::string target() const {
+    return "/threads/" + detail::segment(thread_id, "create_thread_cron_request", "thread_id") +
+           "/runs/crons";
+  }
+};
+
+/// `POST /runs/crons` — Python `client.crons.create`. Each scheduled run gets a new thread.
+struct create_cron_request : cron_fields {
+  static constexpr const char *method = "POST";
+  static constexpr const char *route = "/runs/crons";
+  static constexpr bool idempotent = false;
+  static constexpr bool has_body = true;
+  using response_type = cron;
+
+  std::optional<webhooks::on_run_completed> on_run_completed;
+
+  std::string target() const { return "/runs/crons"; }
+};
+
+/// `POST /assistants/search` — Python `client.assistants.search`.
+struct search_assistants_request {
+  static constexpr const char *method = "POST";
+  static constexpr const char *route = "/assistants/search";
+  static constexpr bool idempotent = true;
+  static constexpr bool has_body = true;
+  using response_type = std::vector<assistant>;
+
+  nlohmann::json metadata; ///< exact match per key
+  std::optional<std::string> graph_id;
+  std::optional<std::string> name; ///< case-insensitive substring
+  std::optional<int> limit;        ///< 1..1000, server default 10
+  std::optional<int> offset;
+  std::optional<assistant_sort_by> sort_by;
+  std::optional<webhooks::sort_order> sort_order;
+  std::vector<std::string> select;
+
+  std::string target() const { return "/assistants/search"; }
+};
+
+/// `POST /threads` — Python `client.threads.create`.
+struct create_thread_request {
+  static constexpr const char *method = "POST";
+  static constexpr const char *route = "/threads";
+  static constexpr bool idempotent = false;
+  static constexpr bool has_body = true;
+  using response_type = thread;
+
+  std::optional<std::string> thread_id; ///< generated by the server when unset
+  nlohmann::json metadata;
+  std::optional<webhooks::if_exists> if_exists;
+  std::optional<thread_ttl> ttl;
+  nlohmann::json supersteps;
+
+  std::string target() const { return "/threads"; }
+};
+
+/// `GET /threads/{thread_id}/runs/{run_id}` — Python `client.runs.get`.
+struct get_run_request {
+  static constexpr const char *method = "GET";
+  static constexpr const char *route = "/threads/{thread_id}/runs/{run_id}";
+  static constexpr bool idempotent = true;
+  static constexpr bool has_body = false;
+  using response_type = run;
+
+  std::string thread_id;
+  std::string run_id;
+
+  std::string target() const {
+    return "/threads/" + detail::segment(thread_id, "get_run_request", "thread_id") + "/runs/" +
+           detail::segment(run_id, "get_run_request", "run_id");
+  }
+};
+
+/// `GET /threads/{thread_id}/runs/{run_id}/join` — Python `client.runs.join`. Blocks until the
+/// run ends and returns its final values.
+struct join_run_request {
+  static constexpr const char *method = "GET";
+  static constexpr const char *route = "/threads/{thread_id}/runs/{run_id}/join";
+  static constexpr bool idempotent = true;
+  static constexpr bool has_body = false;
+  using response_type = run_output;
+
+  std::string thread_id;
+  std::string run_id;
+  std::optional<bool> cancel_on_disconnect;
+
+  std::string target() const {
+    return "/threads/" + detail::segment(thread_id, "join_run_request", "thread_id") + "/runs/" +
+           detail::segment(run_id, "join_run_request", "run_id") + "/join" +
+           detail::query_builder().add("cancel_on_disconnect", cancel_on_disconnect).str();
+  }
+};
+
+/// `POST /threads/{thread_id}/runs/{run_id}/cancel` — Python `client.runs.cancel`.
+struct cancel_run_request {
+  static constexpr const char *method = "POST";
+  static constexpr const char *route = "/threads/{thread_id}/runs/{run_id}/cancel";
+  static constexpr bool idempotent = true;
+  static constexpr bool has_body = false;
+  using response_type = void;
+
+  std::string thread_id;
+  std::string run_id;
+  std::optional<bool> wait; ///< answer only after the run has stopped
+  std::optional<cancel_action> action;
+
+  std::string target() const {
+    return "/threads/" + detail::segment(thread_id, "cancel_run_request", "thread_id") +
+           "/runs/" + detail::segment(run_id, "cancel_run_request", "run_id") + "/cancel" +
+           detail::query_builder().add("wait", wait).add("action", action).str();
+  }
+};
+
+/// `POST /runs/crons/search` — Python `client.crons.search`.
+struct search_crons_request {
+  static constexpr const char *method = "POST";
+  static constexpr const char *route = "/runs/crons/search";
+  static constexpr bool idempotent = true;
+  static constexpr bool has_body = true;
+  using response_type = std::vector<cron>;
+
+  std::optional<std::string> assistant_id;
+  std::optional<std::string> thread_id;
+  std::optional<bool> enabled;
+  nlohmann::json metadata;
+  std::optional<int> limit;
+  std::optional<int> offset;
+  std::optional<cron_sort_by> sort_by;
+  std::optional<webhooks::sort_order> sort_order;
+  std::vector<std::string> select;
+
+  std::string target() const { return "/runs/crons/search"; }
+};
+
+/// `DELETE /runs/crons/{cron_id}` — Python `client.crons.delete`.
+struct delete_cron_request {
+  static constexpr const char *method = "DELETE";
+  static constexpr const char *route = "/runs/crons/{cron_id}";
+  static constexpr bool idempotent = true;
+  static constexpr bool has_body = false;
+  using response_type = void;
+
+  std::string cron_id;
+
+  std::string target() const {
+    return "/runs/crons/" + detail::segment(cron_id, "delete_cron_request", "cron_id");
+  }
+};
+
+/// `GET /info` — the server's version and feature flags.
+struct get_info_request {
+  static constexpr const char *method = "GET";
+  static constexpr const char *route = "/info";
+  static constexpr bool idempotent = true;
+  static constexpr bool has_body = false;
+  using response_type = server_info;
+
+  std::string target() const { return "/info"; }
+};
+
+/// `GET /ok` — health check; the response is `{"ok": true}` (newer servers add `services`).
+struct get_ok_request {
+  static constexpr const char *method = "GET";
+  static constexpr const char *route = "/ok";
+  static constexpr bool idempotent = true;
+  static constexpr bool has_body = false;
+  using response_type = nlohmann::json;
+
+  std::string target() const { return "/ok"; }
+};
+
+inline void to_json(nlohmann::json &j, const create_run_request &r) {
+  j = nlohmann::json::object();
+  detail::write_fields(j, static_cast<const run_create_fields &>(r));
+  detail::write_fields(j, static_cast<const thread_run_fields &>(r));
+}
+inline void to_json(nlohmann::json &j, const stream_run_request &r) {
+  j = nlohmann::json::object();
+  detail::write_fields(j, static_cast<const run_create_fields &>(r));
+  detail::write_fields(j, static_cast<const thread_run_fields &>(r));
+  detail::put(j, "on_disconnect", r.on_disconnect);
+}
+inline void to_json(nlohmann::json &j, const wait_run_request &r) {
+  j = nlohmann::json::object();
+  detail::write_fields(j, static_cast<const run_create_fields &>(r));
+  detail::write_fields(j, static_cast<const thread_run_fields &>(r));
+  detail::put(j, "on_disconnect", r.on_disconnect);
+}
+inline void to_json(nlohmann::json &j, const create_run_stateless_request &r) {
+  j = nlohmann::json::object();
+  detail::write_fields(j, static_cast<const run_create_fields &>(r));
+  detail::put(j, "on_completion", r.on_completion);
+}
+inline void to_json(nlohmann::json &j, const stream_run_stateless_request &r) {
+  j = nlohmann::json::object();
+  detail::write_fields(j, static_cast<const run_create_fields &>(r));
+  detail::put(j, "on_disconnect", r.on_disconnect);
+  detail::put(j, "on_completion", r.on_completion);
+}
+inline void to_json(nlohmann::json &j, const wait_run_stateless_request &r) {
+  j = nlohmann::json::object();
+  detail::write_fields(j, static_cast<const run_create_fields &>(r));
+  detail::put(j, "on_disconnect", r.on_disconnect);
+  detail::put(j, "on_completion", r.on_completion);
+}
+inline void to_json(nlohmann::json &j, const create_thread_cron_request &r) {
+  j = nlohmann::json::object();
+  detail::write_fields(j, static_cast<const cron_fields &>(r));
+  detail::put(j, "multitask_strategy", r.multitask_strategy);
+}
+inline void to_json(nlohmann::json &j, const create_cron_request &r) {
+  j = nlohmann::json::object();
+  detail::write_fields(j, static_cast<const cron_fields &>(r));
+  detail::put(j, "on_run_completed", r.on_run_completed);
+}
+inline void to_json(nlohmann::json &j, const search_assistants_request &r) {
+  j = nlohmann::json::object();
+  detail::put(j, "metadata", r.metadata);
+  detail::put(j, "graph_id", r.graph_id);
+  detail::put(j, "name", r.name);
+  detail::put(j, "limit", r.limit);
+  detail::put(j, "offset", r.offset);
+  detail::put(j, "sort_by", r.sort_by);
+  detail::put(j, "sort_order", r.sort_order);
+  detail::put(j, "select", r.select);
+}
+inline void to_json(nlohmann::json &j, const create_thread_request &r) {
+  j = nlohmann::json::object();
+  detail::put(j, "thread_id", r.thread_id);
+  detail::put(j, "metadata", r.metadata);
+  detail::put(j, "if_exists", r.if_exists);
+  detail::put(j, "ttl", r.ttl);
+  detail::put(j, "supersteps", r.supersteps);
+}
+inline void to_json(nlohmann::json &j, const search_crons_request &r) {
+  j = nlohmann::json::object();
+  detail::put(j, "assistant_id", r.assistant_id);
+  detail::put(j, "thread_id", r.thread_id);
+  detail::put(j, "enabled", r.enabled);
+  detail::put(j, "metadata", r.metadata);
+  detail::put(j, "limit", r.limit);
+  detail::put(j, "offset", r.offset);
+  detail::put(j, "sort_by", r.sort_by);
+  detail::put(j, "sort_order", r.sort_order);
+  detail::put(j, "select", r.select);
+}
+
+// ==== client ====
+
+/// Back-off between attempts: `initial_backoff * 2^n`, capped at `max_backoff`, then scaled by
+/// a random factor in [1 - jitter, 1].
+struct retry_policy {
+  int max_retries = 3; ///< further attempts after the first; 0 disables retries
+  std::chrono::milliseconds initial_backoff{500};
+  std::chrono::milliseconds max_backoff{8000};
+  double jitter = 0.5;
+};
+
+/// Options of `basic_client`.
+struct client_options {
+  /// Sent as `x-api-key`. Unset: taken from LANGGRAPH_API_KEY, LANGSMITH_API_KEY or
+  /// LANGCHAIN_API_KEY (first set one; whitespace and quotes stripped). Empty: none sent.
+  std::optional<std::string> api_key;
+  http_headers headers; ///< added to every request (may override User-Agent, not x-api-key)
+  std::chrono::milliseconds connect_timeout{5000};
+  std::chrono::milliseconds read_timeout{300000}; ///< longest silence while reading a response
+  std::chrono::milliseconds write_timeout{300000};
+  /// What is retried: a request that never reached the server and a 429, always; a 5xx or a
+  /// connection that broke after sending, only for `idempotent` requests; TLS failures never.
+  retry_policy retry;
+  bool verify_tls = true;
+  std::string ca_cert_path; ///< PEM bundle for https; empty for the system's
+  /// Waits between retries; replace it in tests to observe the back-off without sleeping.
+  std::function<void(std::chrono::milliseconds)> sleep = [](std::chrono::milliseconds d) {
+    std::this_thread::sleep_for(d);
+  };
+};
+
+namespace detail {
+inline std::string trim_key(std::string s) {
+  auto junk = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '"' || c == '\''; };
+  while (!s.empty() && junk(s.back())) s.pop_back();
+  std::size_t b = 0;
+  while (b < s.size() && junk(s[b])) ++b;
+  return s.substr(b);
+}
+
+inline std::string api_key_from_env() {
+  for (const char *name : {"LANGGRAPH_API_KEY", "LANGSMITH_API_KEY", "LANGCHAIN_API_KEY"}) {
+    if (const char *v = std::getenv(name)) {
+      std::string key = trim_key(v);
+      if (!key.empty()) return key;
+    }
+  }
+  return {};
+}
+
+// The server's message from an error body: JSON `detail`, `message`, `error` (string or
+// {message}), else the text itself — the order the Python SDK uses.
+inline std::string server_message(const std::string &body) {
+  auto text = [](const nlohmann::json &v) { return v.is_string() ? v.get<std::string>() : v.dump(); };
+  auto j = nlohmann::json::parse(body, nullptr, false);
+  if (j.is_object()) {
+    for (const char *key : {"detail", "message"}) {
+      auto it = j.find(key);
+      if (it != j.end() && !it->is_null()) return text(*it);
+    }
+    auto it = j.find("error");
+    if (it != j.end() && !it->is_null()) {
+      if (it->is_object()) {
+        auto m = it->find("message");
+        if (m != it->end() && !m->is_null()) return text(*m);
+      }
+      return text(*it);
+    }
+  }
+  std::string s = trim_key(body);
+  constexpr std::size_t limit = 2000;
+  if (s.size() > limit) s = s.substr(0, limit) + "…";
+  return s;
+}
+
+// `__error__` of /wait and /join, unwrapping the JS server's double encoding (its message is
+// the JSON text of the inner {error, message}).
+inline std::optional<run_error> run_error_of(const nlohmann::json &values) {
+  if (!values.is_object()) return std::nullopt;
+  auto it = values.find("__error__");
+  if (it == values.end()) return std::nullopt;
+  run_error e;
+  if (it->is_string()) {
+    e.message = it->get<std::string>();
+    return e;
+  }
+  if (!it->is_object()) {
+    e.message = it->dump();
+    return e;
+  }
+  get(*it, "error", e.error);
+  get(*it, "message", e.message);
+  auto inner = nlohmann::json::parse(e.message, nullptr, false);
+  if (inner.is_object() && inner.contains("message")) {
+    if (inner["message"].is_string()) e.message = inner["message"].get<std::string>();
+    if (inner.contains("error") && inner["error"].is_string())
+      e.error = inner["error"].get<std::string>();
+  }
+  return e;
+}
+
+// run and thread ids from a Content-Location such as "[/prefix]/threads/T/runs/R".
+inline void ids_from_location(std::string_view loc, std::string &thread_id, std::string &run_id) {
+  auto segment_after = [&](std::string_view marker) -> std::string {
+    auto at = loc.rfind(marker);
+    if (at == std::string_view::npos) return {};
+    auto rest = loc.substr(at + marker.size());
+    return std::string(rest.substr(0, rest.find_first_of("/?")));
+  };
+  run_id = segment_after("/runs/");
+  thread_id = segment_after("/threads/");
+}
+
+template <class T> struct response_reader {
+  static T read(const http_response &res) {
+    return nlohmann::json::parse(res.body).template get<T>();
+  }
+};
+template <> struct response_reader<nlohmann::json> {
+  static nlohmann::json read(const http_response &res) { return nlohmann::json::parse(res.body); }
+};
+template <> struct response_reader<run_output> {
+  static run_output read(const http_response &res) {
+    run_output out;
+    out.values = nlohmann::json::parse(res.body); // leading keep-alive newlines are whitespace
+    out.error = run_error_of(out.values);
+    ids_from_location(res.header("Content-Location"), out.thread_id, out.run_id);
+    return out;
+  }
+};
+template <> struct response_reader<void> {
+  static void read(const http_response &) {}
+};
+} // namespace detail
+
+/// The blocking client, over any ClientTransport. `client` is the cpp-httplib instantiation.
+/// Safe to use from several threads when the transport is (the httplib one is).
+template <class ClientTransport> class basic_client {
+  static_assert(is_client_transport_v<ClientTransport>,
+                "basic_client<T>: T must model ClientTransport, i.e. have a member "
+                "`http_response send(const http_request&, const chunk_callback&)` (see the "
+                "requirements table in langgraph_webhooks.hpp).");
+
+public:
+  using transport_type = ClientTransport;
+
+  /// A client for `base_url` ("http(s)://host[:port][/prefix]"), making its own transport.
+  explicit basic_client(const std::string &base_url, client_options options = {})
+      : basic_client(parse_url(base_url), std::move(options)) {}
+
+  /// A client that sends through `transport` (e.g. a mock); `base_url` gives the path prefix.
+  basic_client(ClientTransport transport, const std::string &base_url,
+               client_options options = {})
+      : url_(parse_url(base_url)), options_(std::move(options)),
+        transport_(std::move(transport)) {
+    init();
+  }
+
+  class assistants_view;
+  class threads_view;
+  class runs_view;
+  class crons_view;
+
+  /// `client.assistants`
+  assistants_view assistants() noexcept { return assistants_view(*this); }
+  /// `client.threads`
+  threads_view threads() noexcept { return threads_view(*this); }
+  /// `client.runs`
+  runs_view runs() noexcept { return runs_view(*this); }
+  /// `client.crons`
+  crons_view crons() noexcept { return crons_view(*this); }
+
+  /// `GET /info`
+  server_info info() { return send(get_info_request{}); }
+  /// `GET /ok`; throws when the server is not healthy.
+  nlohmann::json ok() { return send(get_ok_request{}); }
+
+  /// The one generic path: sends any request struct and returns its `response_type`.
+  /// Throws `error` for transport failures, non-2xx answers, unparsable bodies and (for
+  /// /wait and /join) failed runs.
+  template <class Request> typename Request::response_type send(const Request &request) {
+    return send(request, true);
+  }
+
+  /// As above; with `raise_error` false a failed run (`__error__`) is returned in
+  /// `run_output::error` instead of thrown.
+  template <class Request>
+  typename Request::response_type send(const Request &request, bool raise_error) {
+    using response_type = typename Request::response_type;
+    http_request req = make_request(request);
+    http_response res = perform(req, Request::idempotent, chunk_callback());
+    const std::string endpoint = req.method + ' ' + req.target;
+    if constexpr (std::is_void_v<response_type>) {
+      return;
+    } else {
+      response_type out = parse<response_type>(endpoint, res);
+      if constexpr (std::is_same_v<response_type, run_output>) {
+        if (raise_error && out.error)
+          throw error(error_kind::run_failed, endpoint, res.status, out.error->message, res.body,
+                      out.error->error);
+      }
+      return out;
+    }
+  }
+
+  /// Builds the `http_request` for a request struct: method, prefixed target, headers, body.
+  template <class Request> http_request make_request(const Request &request) const {
+    http_request req;
+    req.method = Request::method;
+    req.target = url_.path + request.target();
+    req.headers = default_headers_;
+    if constexpr (Request::has_body) {
+      req.headers.emplace_back("Content-Type", "application/json");
+      req.body = nlohmann::json(request).dump();
+    }
+    return req;
+  }
+
+  /// Sends `req` with the retry policy; returns a 2xx response or throws `error`. With
+  /// `on_chunk`, the body of a 2xx answer goes to it (error bodies are still collected), and
+  /// nothing is retried once a chunk has been delivered.
+  http_response perform(const http_request &req, bool idempotent, const chunk_callback &on_chunk);
+
+  const url_parts &base_url() const noexcept { return url_; }
+  const client_options &options() const noexcept { return options_; }
+  ClientTransport &transport() noexcept { return transport_; }
+
+private:
+  basic_client(url_parts url, client_options options)
+      : url_(std::move(url)), options_(std::move(options)),
+        transport_(url_.origin(), options_) {
+    init();
+  }
+
+  void init();
+  std::chrono::milliseconds backoff(int attempt, const http_response *res);
+  template <class T> static T parse(const std::string &endpoint, const http_response &res);
+
+  url_parts url_;
+  client_options options_;
+  ClientTransport transport_;
+  http_headers default_headers_;
+};
+
+// ---- sub-client views -------------------------------------------------------------------
+
+/// `client.assistants()` — Python `client.assistants`.
+template <class T> class basic_client<T>::assistants_view {
+public:
+  explicit assistants_view(basic_client &c) noexcept : c_(c) {}
+  /// `POST /assistants/search`
+  std::vector<assistant> search(const search_assistants_request &r = {}) { return c_.send(r); }
+
+private:
+  basic_client &c_;
+};
+
+/// `client.threads()` — Python `client.threads`.
+template <class T> class basic_client<T>::threads_view {
+public:
+  explicit threads_view(basic_client &c) noexcept : c_(c) {}
+  /// `POST /threads`
+  thread create(const create_thread_request &r = {}) { return c_.send(r); }
+
+private:
+  basic_client &c_;
+};
+
+/// `client.runs()` — Python `client.runs`.
+template <class T> class basic_client<T>::runs_view {
+public:
+  explicit runs_view(basic_client &c) noexcept : c_(c) {}
+  /// `POST /threads/{thread_id}/runs`
+  run create(const create_run_request &r) { return c_.send(r); }
+  /// `POST /runs`
+  run create(const create_run_stateless_request &r) { return c_.send(r); }
+  /// `POST /threads/{thread_id}/runs/wait`; a failed run throws `error` (run_failed) unless
+  /// `raise_error` is false.
+  run_output wait(const wait_run_request &r, bool raise_error = true) {
+    return c_.send(r, raise_error);
+  }
+  /// `POST /runs/wait`
+  run_output wait(const wait_run_stateless_request &r, bool raise_error = true) {
+    return c_.send(r, raise_error);
+  }
+  /// `GET /threads/{thread_id}/runs/{run_id}`
+  run get(std::string thread_id, std::string run_id) {
+    return c_.send(get_run_request{std::move(thread_id), std::move(run_id)});
+  }
+  /// `GET /threads/{thread_id}/runs/{run_id}/join`
+  run_output join(std::string thread_id, std::string run_id, bool raise_error = true) {
+    return join(join_run_request{std::move(thread_id), std::move(run_id), std::nullopt},
+                raise_error);
+  }
+  run_output join(const join_run_request &r, bool raise_error = true) {
+    return c_.send(r, raise_error);
+  }
+  /// `POST /threads/{thread_id}/runs/{run_id}/cancel?wait=…&action=…`
+  void cancel(std::string thread_id, std::string run_id, bool wait = false,
+              cancel_action action = cancel_action::interrupt) {
+    c_.send(cancel_run_request{std::move(thread_id), std::move(run_id), wait, action});
+  }
+
+private:
+  basic_client &c_;
+};
+
+/// `client.crons()` — Python `client.crons`.
+template <class T> class basic_client<T>::crons_view {
+public:
+  explicit crons_view(basic_client &c) noexcept : c_(c) {}
+  /// `POST /runs/crons`
+  cron create(const create_cron_request &r) { return c_.send(r); }
+  /// `POST /threads/{thread_id}/runs/crons`
+  cron create_for_thread(const create_thread_cron_request &r) { return c_.send(r); }
+  /// `POST /runs/crons/search`
+  std::vector<cron> search(const search_crons_request &r = {}) { return c_.send(r); }
+  /// `DELETE /runs/crons/{cron_id}` (Python `crons.delete`)
+  void remove(std::string cron_id) { c_.send(delete_cron_request{std::move(cron_id)}); }
+
+private:
+  basic_client &c_;
+};
+
+// ---- basic_client definitions -----------------------------------------------------------
+
+template <class T> void basic_client<T>::init() {
+  std::string key = options_.api_key ? detail::trim_key(*options_.api_key) : detail::api_key_from_env();
+  bool user_agent = false;
+  for (const auto &h : options_.headers) {
+    if (detail::iequals(h.first, "x-api-key"))
+      throw std::invalid_argument("client_options::headers: set the API key with "
+                                  "client_options::api_key, not an x-api-key header");
+    user_agent = user_agent || detail::iequals(h.first, "User-Agent");
+  }
+  default_headers_.emplace_back("Accept", "application/json");
+  if (!user_agent) default_headers_.emplace_back("User-Agent", LANGGRAPH_WEBHOOKS_USER_AGENT);
+  if (!key.empty()) default_headers_.emplace_back("x-api-key", std::move(key));
+  default_headers_.insert(default_headers_.end(), options_.headers.begin(), options_.headers.end());
+}
+
+template <class T>
+std::chrono::milliseconds basic_client<T>::backoff(int attempt, const http_response *res) {
+  const retry_policy &p = options_.retry;
+  if (res) { // Retry-After: <seconds>, within the policy's cap
+    std::string_view ra = res->header("Retry-After");
+    if (!ra.empty() && std::all_of(ra.begin(), ra.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      auto secs = std::chrono::seconds(std::strtoll(std::string(ra).c_str(), nullptr, 10));
+      return std::min<std::chrono::milliseconds>(secs, p.max_backoff);
+    }
+  }
+  double d = double(p.initial_backoff.count());
+  for (int i = 0; i < attempt && d < double(p.max_backoff.count()); ++i) d *= 2;
+  d = std::min(d, double(p.max_backoff.count()));
+  thread_local std::minstd_rand rng{std::random_device{}()};
+  const double u = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+  return std::chrono::milliseconds(static_cast<std::int64_t>(d * (1.0 - p.jitter * u)));
+}
+
+template <class T>
+http_response basic_client<T>::perform(const http_request &req, bool idempotent,
+                                       const chunk_callback &on_chunk) {
+  const std::string endpoint = req.method + ' ' + req.target;
+  bool delivered = false;           // a chunk reached on_chunk: repeating would repeat it
+  std::exception_ptr callback_error; // thrown by on_chunk; rethrown once the transport returns
+  for (int attempt = 0;; ++attempt) {
+    std::string error_body;
+    chunk_callback sink;
+    if (on_chunk) {
+      sink = [&](const http_response &head, std::string_view chunk) {
+        if (head.status < 200 || head.status > 299) {
+          error_body.append(chunk);
+          return true;
+        }
+        delivered = true;
+        try {
+          return on_chunk(head, chunk);
+        } catch (...) {
+          callback_error = std::current_exception();
+          return false;
+        }
+      };
+    }
+    http_response res = transport_.send(req, sink);
+    if (callback_error) std::rethrow_exception(callback_error);
+    if (!error_body.empty()) res.body = std::move(error_body);
+    const bool may_retry = attempt < options_.retry.max_retries && !delivered;
+    if (res.failure) {
+      const transport_failure &f = *res.failure;
+      if (may_retry && f.kind != error_kind::tls && (!f.request_sent || idempotent)) {
+        options_.sleep(backoff(attempt, nullptr));
+        continue;
+      }
+      throw error(f.kind, endpoint, res.status, f.message, res.body);
+    }
+    if (res.status >= 200 && res.status <= 299) return res;
+    if (may_retry && (res.status == 429 || (res.status >= 500 && idempotent))) {
+      options_.sleep(backoff(attempt, &res));
+      continue;
+    }
+    throw error(error_kind_for_status(res.status), endpoint, res.status,
+                detail::server_message(res.body), res.body);
+  }
+}
+
+template <class T>
+template <class R>
+R basic_client<T>::parse(const std::string &endpoint, const http_response &res) {
+  try {
+    return detail::response_reader<R>::read(res);
+  } catch (const std::exception &e) { // nlohmann parse/type errors, require_object
+    throw error(error_kind::invalid_response, endpoint, res.status,
+                std::string("unexpected response: ") + e.what(), res.body);
+  }
+}
+
+// ==== mock transport ====
+
+/// A ClientTransport for tests: records every request and plays scripted answers in order.
+/// Copies share one script and one record, so a test keeps a copy while the client owns one.
+class mock_client_transport {
+public:
+  /// One scripted answer: a response delivered in `chunks` (each one callback call), or a
+  /// transport failure.
+  struct step {
+    http_response response;
+    std::vector<std::string> chunks;
+  };
+
+  mock_client_transport() : state_(std::make_shared<state>()) {}
+  mock_client_transport(const std::string &origin, const client_options &) : mock_client_transport() {
+    state_->origin = origin;
+  }
+
+  /// Queues an answer with the whole body in one chunk.
+  mock_client_transport &respond(int status, std::string body = {}, http_headers headers = {}) {
+    std::vector<std::string> chunks;
+    if (!body.empty()) chunks.push_back(std::move(body));
+    return respond_chunked(status, std::move(chunks), std::move(headers));
+  }
+  /// Queues an answer whose body arrives in these pieces.
+  mock_client_transport &respond_chunked(int status, std::vector<std::string> chunks,
+                                         http_headers headers = {}) {
+    step s;
+    s.response.status = status;
+    s.response.headers = std::move(headers);
+    s.chunks = std::move(chunks);
+    return push(std::move(s));
+  }
+  /// Queues a transport failure. With `after_chunks`, the failure comes after the status,
+  /// headers and those chunks of a 200 answer (a body that breaks off).
+  mock_client_transport &fail(error_kind kind, std::string message, bool request_sent = true,
+                              std::vector<std::string> after_chunks = {}, http_headers headers = {}) {
+    step s;
+    s.response.failure = transport_failure{kind, std::move(message), request_sent};
+    if (!after_chunks.empty() || !headers.empty()) s.response.status = 200;
+    s.response.headers = std::move(headers);
+    s.chunks = std::move(after_chunks);
+    return push(std::move(s));
+  }
+  /// From call number `n` on (counting from 1), every call fails with this failure, whatever
+  /// is scripted.
+  mock_client_transport &fail_from_call(std::size_t n, error_kind kind, std::string message,
+                                        bool request_sent = false) {
+    std::lock_guard<std::mutex> lock(state_->m);
+    state_->fail_from = n;
+    state_->failure = transport_failure{kind, std::move(message), request_sent};
+    return *this;
+  }
+  /// Answers calls that find the script empty.
+  mock_client_transport &otherwise(std::function<http_response(const http_request &)> handler) {
+    std::lock_guard<std::mutex> lock(state_->m);
+    state_->fallback = std::move(handler);
+    return *this;
+  }
+
+  /// Every request sent so far, in order.
+  std::vector<http_request> requests() const {
+    std::lock_guard<std::mutex> lock(state_->m);
+    return state_->requests;
+  }
+  /// The last request sent; throws std::logic_error when there was none.
+  http_request last_request() const {
+    std::lock_guard<std::mutex> lock(state_->m);
+    if (state_->requests.empty()) throw std::logic_error("mock_client_transport: no request yet");
+    return state_->requests.back();
+  }
+  /// How many scripted answers are still unused.
+  std::size_t pending() const {
+    std::lock_guard<std::mutex> lock(state_->m);
+    return state_->script.size();
+  }
+  /// How many times a chunk callback returned false (the reader stopped early).
+  std::size_t stopped_reads() const {
+    std::lock_guard<std::mutex> lock(state_->m);
+    return state_->stopped;
+  }
+  const std::string &origin() const noexcept { return state_->origin; }
+
+  http_response send(const http_request &req, const chunk_callback &on_chunk) {
+    step s;
+    {
+      std::lock_guard<std::mutex> lock(state_->m);
+      state_->requests.push_back(req);
+      if (state_->fail_from != 0 && state_->requests.size() >= state_->fail_from) {
+        s.response.failure = state_->failure;
+        return s.response;
+      }
+      if (!state_->script.empty()) {
+        s = std::move(state_->script.front());
+        state_->script.erase(state_->script.begin());
+      } else if (state_->fallback) {
+        s.response = state_->fallback(req);
+        if (!s.response.body.empty()) s.chunks.push_back(std::move(s.response.body));
+        s.response.body.clear();
+      } else {
+        throw std::logic_error("mock_client_transport: nothing scripted for " + req.method + ' ' +
+                               req.target);
+      }
+    }
+    http_response head = s.response;
+    head.failure.reset();
+    for (const auto &chunk : s.chunks) {
+      if (!on_chunk) {
+        s.response.body += chunk;
+      } else if (!on_chunk(head, chunk)) {
+        std::lock_guard<std::mutex> lock(state_->m);
+        ++state_->stopped;
+        return head;
+      }
+    }
+    return s.response;
+  }
+
+private:
+  struct state {
+    mutable std::mutex m;
+    std::vector<step> script;
+    std::vector<http_request> requests;
+    std::function<http_response(const http_request &)> fallback;
+    std::size_t fail_from = 0;
+    transport_failure failure;
+    std::size_t stopped = 0;
+    std::string origin;
+  };
+  mock_client_transport &push(step s) {
+    std::lock_guard<std::mutex> lock(state_->m);
+    state_->script.push_back(std::move(s));
+    return *this;
+  }
+  std::shared_ptr<state> state_;
+};
+
+// ==== cpp-httplib transport ====
+
+#ifndef LANGGRAPH_WEBHOOKS_NO_HTTPLIB
+
+namespace detail {
+// cpp-httplib renamed set_url_encode to set_path_encode; call whichever this version has.
+template <class C, class = void> struct has_set_path_encode : std::false_type {};
+template <class C>
+struct has_set_path_encode<C, std::void_t<decltype(std::declval<C &>().set_path_encode(false))>>
+    : std::true_type {};
+
+template <class C> void disable_path_encoding(C &cli) {
+  if constexpr (has_set_path_encode<C>::value)
+    cli.set_path_encode(false); // targets are percent-encoded already
+  else
+    cli.set_url_encode(false);
+}
+} // namespace detail
+
+/// The default ClientTransport: cpp-httplib with keep-alive, TCP_NODELAY and the timeouts of
+/// `client_options`. Keeps a small pool of connections so that calls from several threads (a
+/// stream in one, a cancel in another) do not wait for each other.
+class httplib_client_transport {
+public:
+  httplib_client_transport(const std::string &origin, const client_options &o)
+      : s_(std::make_unique<shared>()) {
+    s_->origin = origin;
+    s_->https = origin.compare(0, 8, "https://") == 0;
+    s_->connect_timeout = o.connect_timeout;
+    s_->read_timeout = o.read_timeout;
+    s_->write_timeout = o.write_timeout;
+    s_->verify_tls = o.verify_tls;
+    s_->ca_cert_path = o.ca_cert_path;
+  }
+
+  http_response send(const http_request &req, const chunk_callback &on_chunk) {
+    http_response out;
+#ifndef CPPHTTPLIB_OPENSSL_SUPPORT
+    if (s_->https) {
+      out.failure = transport_failure{error_kind::tls,
+                                      "https needs cpp-httplib built with CPPHTTPLIB_OPENSSL_SUPPORT",
+                                      false};
+      return out;
+    }
+#endif
+    std::unique_ptr<httplib::Client> cli = acquire();
+    httplib::Request hreq;
+    hreq.method = req.method;
+    hreq.path = req.target;
+    for (const auto &h : req.headers) hreq.headers.emplace(h.first, h.second);
+    hreq.body = req.body;
+
+    bool stopped = false;
+    auto last_read = std::chrono::steady_clock::now();
+    hreq.response_handler = [&](const httplib::Response &r) {
+      out.status = r.status;
+      for (const auto &h : r.headers) out.headers.emplace_back(h.first, h.second);
+      last_read = std::chrono::steady_clock::now();
+      return true;
+    };
+    hreq.content_receiver = [&](const char *data, std::size_t n, std::uint64_t, std::uint64_t) {
+      last_read = std::chrono::steady_clock::now();
+      if (!on_chunk) {
+        out.body.append(data, n);
+        return true;
+      }
+      if (on_chunk(out, std::string_view(data, n))) return true;
+      stopped = true;
+      return false;
+    };
+
+    httplib::Response hres;
+    httplib::Error err = httplib::Error::Success;
+    const bool ok = cli->send(hreq, hres, err);
+    if (ok) {
+      if (out.status == 0) out.status = hres.status;
+      release(std::move(cli));
+    } else if (!stopped) {
+      const bool quiet = std::chrono::steady_clock::now() - last_read >= s_->read_timeout * 9 / 10;
+      out.failure = failure_of(err, quiet);
+    } // a stopped read drops its connection: the rest of the body is never read
+    return out;
+  }
+
+private:
+  struct shared {
+    std::string origin;
+    bool https = false;
+    std::chrono::milliseconds connect_timeout, read_timeout, write_timeout;
+    bool verify_tls = true;
+    std::string ca_cert_path;
+    std::mutex m;
+    std::vector<std::unique_ptr<httplib::Client>> idle;
+  };
+
+  std::unique_ptr<httplib::Client> acquire() {
+    {
+      std::lock_guard<std::mutex> lock(s_->m);
+      if (!s_->idle.empty()) {
+        auto c = std::move(s_->idle.back());
+        s_->idle.pop_back();
+        return c;
+      }
+    }
+    auto c = std::make_unique<httplib::Client>(s_->origin);
+    c->set_keep_alive(true);
+    c->set_tcp_nodelay(true);
+    c->set_follow_location(false);
+    detail::disable_path_encoding(*c);
+    c->set_connection_timeout(s_->connect_timeout);
+    c->set_read_timeout(s_->read_timeout);
+    c->set_write_timeout(s_->write_timeout);
+#ifdef CPPHTTPLIB_OPENSSL_SUPPORT
+    c->enable_server_certificate_verification(s_->verify_tls);
+    if (!s_->ca_cert_path.empty()) c->set_ca_cert_path(s_->ca_cert_path);
+#endif
+    return c;
+  }
+
+  void release(std::unique_ptr<httplib::Client> c) {
+    constexpr std::size_t max_idle = 8;
+    std::lock_guard<std::mutex> lock(s_->m);
+    if (s_->idle.size() < max_idle) s_->idle.push_back(std::move(c));
+  }
+
+  transport_failure failure_of(httplib::Error err, bool quiet) const {
+    const std::string where = " (" + s_->origin + ")";
+    switch (err) {
+    case httplib::Error::Connection:
+      return {error_kind::connection, "could not connect" + where, false};
+    case httplib::Error::BindIPAddress:
+      return {error_kind::connection, "could not bind the local address" + where, false};
+    case httplib::Error::ConnectionTimeout:
+      return {error_kind::timeout, "connect timed out after " +
+                                       std::to_string(s_->connect_timeout.count()) + " ms" + where,
+              false};
+    case httplib::Error::SSLConnection:
+    case httplib::Error::SSLLoadingCerts:
+    case httplib::Error::SSLServerVerification:
+      return {error_kind::tls, "TLS failure: " + httplib::to_string(err) + where, false};
+    case httplib::Error::Read:
+      if (quiet)
+        return {error_kind::timeout, "no data for " + std::to_string(s_->read_timeout.count()) +
+                                         " ms (read timeout)" + where, true};
+      return {error_kind::connection, "connection closed while reading the response" + where, true};
+    case httplib::Error::Write:
+      return {error_kind::connection, "connection broke while sending the request" + where, true};
+    default:
+      return {error_kind::connection, "HTTP failure: " + httplib::to_string(err) + where, true};
+    }
+  }
+
+  std::unique_ptr<shared> s_;
+};
+
+/// The client most programs use: `lgw::client c("http://127.0.0.1:2024");`
+using client = basic_client<httplib_client_transport>;
+
+#endif // LANGGRAPH_WEBHOOKS_NO_HTTPLIB
+
+} // namespace webhooks
+} // namespace langgraph
+
+#endif // LANGGRAPH_WEBHOOKS_HPP

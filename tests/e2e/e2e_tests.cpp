@@ -1,0 +1,369 @@
+// End-to-end tests against a real LangGraph server (the open-source JS server started by
+// tests/e2e/server.sh; its URL comes from LANGGRAPH_E2E_URL or the file named by
+// LANGGRAPH_E2E_URL_FILE). Webhooks go to a listener on a loopback port of this process.
+#include "langgraph_webhooks.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <cstdlib>
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+namespace lgw = langgraph::webhooks;
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string server_url() {
+  if (const char *url = std::getenv("LANGGRAPH_E2E_URL")) return url;
+  if (const char *file = std::getenv("LANGGRAPH_E2E_URL_FILE")) {
+    std::ifstream in(file);
+    std::string url;
+    if (in >> url) return url;
+  }
+  FAIL("no LangGraph server: run through tests/e2e/with-server.sh (sets LANGGRAPH_E2E_URL)");
+  return {};
+}
+
+lgw::client make_client() {
+  lgw::client_options o;
+  o.api_key = "";
+  o.read_timeout = 60s;
+  return lgw::client(server_url(), o);
+}
+
+// Records every webhook POSTed to http://127.0.0.1:<port>/hook, by run id. The dev server
+// loses a run worker for every delivery that fails, so this listener stays up for the whole
+// test program and answers at once.
+class webhook_listener {
+public:
+  webhook_listener() {
+    server_.Post("/hook", [this](const httplib::Request &req, httplib::Response &res) {
+      auto body = json::parse(req.body, nullptr, false);
+      {
+        std::lock_guard<std::mutex> lock(m_);
+        calls_.push_back({body, req.get_header_value("Content-Type"), req.get_param_value("token")});
+      }
+      cv_.notify_all();
+      res.status = 204;
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    for (int i = 0; i < 500 && !server_.is_running(); ++i) std::this_thread::sleep_for(2ms);
+  }
+  ~webhook_listener() {
+    server_.stop();
+    thread_.join();
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/hook?token=e2e"; }
+
+  struct call {
+    json body;
+    std::string content_type;
+    std::string token;
+  };
+
+  // The webhook for `run_id`, waiting up to `timeout`; null json when none came.
+  call wait_for(const std::string &run_id, std::chrono::milliseconds timeout = 20s) {
+    std::unique_lock<std::mutex> lock(m_);
+    call found;
+    cv_.wait_for(lock, timeout, [&] {
+      for (const auto &c : calls_)
+        if (c.body.is_object() && c.body.value("run_id", "") == run_id) {
+          found = c;
+          return true;
+        }
+      return false;
+    });
+    return found;
+  }
+  std::size_t count_for(const std::string &run_id) {
+    std::lock_guard<std::mutex> lock(m_);
+    std::size_t n = 0;
+    for (const auto &c : calls_) n += c.body.is_object() && c.body.value("run_id", "") == run_id;
+    return n;
+  }
+
+private:
+  httplib::Server server_;
+  int port_ = 0;
+  std::thread thread_;
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::vector<call> calls_;
+};
+
+webhook_listener &listener() {
+  static webhook_listener l;
+  return l;
+}
+
+json hello(const std::string &text) {
+  return {{"messages", {{{"role", "human"}, {"content", text}}}}};
+}
+
+std::string last_message(const json &values) {
+  const json &messages = values.at("messages");
+  REQUIRE(!messages.empty());
+  const json &m = messages.back();
+  return m.contains("kwargs") ? m["kwargs"].value("content", "") : m.value("content", "");
+}
+
+template <class F> lgw::error error_of(F &&call) {
+  try {
+    call();
+  } catch (const lgw::error &e) {
+    return e;
+  }
+  FAIL("expected lgw::error");
+  throw std::logic_error("unreachable");
+}
+
+// Polls GET run until it leaves `pending` (bounded).
+lgw::run wait_until_started(lgw::client &c, const lgw::run &r) {
+  lgw::run now = r;
+  for (int i = 0; i < 100 && now.status == lgw::run_status::pending; ++i) {
+    std::this_thread::sleep_for(50ms);
+    now = c.runs().get(r.thread_id, r.run_id);
+  }
+  return now;
+}
+
+} // namespace
+
+TEST_CASE("server info and health") {
+  auto c = make_client();
+  lgw::server_info info = c.info();
+  CHECK_FALSE(info.version.empty());
+  CHECK_FALSE(info.supports_crons()); // the open-source JS server has no crons
+  CHECK(c.ok()["ok"] == true);
+}
+
+TEST_CASE("the seed's setup: default assistant and a new thread") {
+  auto c = make_client();
+  auto assistants = c.assistants().search();
+  REQUIRE_FALSE(assistants.empty());
+  auto it = std::find_if(assistants.begin(), assistants.end(), [](const lgw::assistant &a) {
+    return a.config.is_null() || a.config.empty();
+  });
+  REQUIRE(it != assistants.end());
+  CHECK(it->graph_id == "agent");
+  CHECK(it->created_at.has_value());
+
+  lgw::search_assistants_request by_graph;
+  by_graph.graph_id = "agent";
+  by_graph.limit = 1;
+  CHECK(c.assistants().search(by_graph).size() == 1);
+
+  lgw::thread t = c.threads().create();
+  CHECK(t.thread_id.size() == 36);
+  CHECK(t.status == lgw::thread_status::idle);
+  CHECK(t.created_at.has_value());
+}
+
+TEST_CASE("threads: explicit id, if_exists do_nothing and raise") {
+  auto c = make_client();
+  lgw::create_thread_request r;
+  r.thread_id = c.threads().create().thread_id;
+  r.if_exists = lgw::if_exists::do_nothing;
+  CHECK(c.threads().create(r).thread_id == *r.thread_id);
+  r.if_exists = lgw::if_exists::raise;
+  lgw::error e = error_of([&] { c.threads().create(r); });
+  CHECK(e.kind() == lgw::error_kind::conflict);
+  CHECK(e.status() == 409);
+  CHECK(e.endpoint() == "POST /threads");
+}
+
+TEST_CASE("create run with a webhook: the run records it, join returns the output, the webhook arrives once") {
+  auto c = make_client();
+  lgw::create_run_request r;
+  r.thread_id = c.threads().create().thread_id;
+  r.assistant_id = "agent";
+  r.input = hello("create");
+  r.webhook = listener().url();
+  r.metadata = {{"test", "create"}};
+  lgw::run run = c.runs().create(r);
+  CHECK(run.thread_id == r.thread_id);
+  CHECK(run.kwargs["webhook"] == listener().url());
+  CHECK(run.metadata["test"] == "create");
+
+  lgw::run_output out = c.runs().join(run.thread_id, run.run_id);
+  CHECK(last_message(out.values) == "echo: create");
+  CHECK(c.runs().get(run.thread_id, run.run_id).status == lgw::run_status::success);
+
+  auto hook = listener().wait_for(run.run_id);
+  REQUIRE(hook.body.is_object());
+  CHECK(hook.body["status"] == "success");
+  CHECK(hook.body["thread_id"] == run.thread_id);
+  CHECK(hook.token == "e2e");
+  CHECK(last_message(hook.body["values"]) == "echo: create");
+  std::this_thread::sleep_for(300ms);
+  CHECK(listener().count_for(run.run_id) == 1);
+}
+
+TEST_CASE("wait on a thread with a webhook: output, run id from Content-Location, webhook") {
+  auto c = make_client();
+  lgw::wait_run_request r;
+  r.thread_id = c.threads().create().thread_id;
+  r.assistant_id = "agent";
+  r.input = hello("wait");
+  r.webhook = listener().url();
+  lgw::run_output out = c.runs().wait(r);
+  CHECK(last_message(out.values) == "echo: wait");
+  CHECK(out.thread_id == r.thread_id);
+  REQUIRE_FALSE(out.run_id.empty());
+  auto hook = listener().wait_for(out.run_id);
+  CHECK(hook.body["status"] == "success");
+}
+
+TEST_CASE("wait through the keep-alive newlines of a slow run") {
+  auto c = make_client();
+  lgw::wait_run_stateless_request r;
+  r.assistant_id = "agent";
+  json in = hello("slow");
+  in["sleep_ms"] = 2200; // the JS server sends a newline every second meanwhile
+  r.input = in;
+  CHECK(last_message(c.runs().wait(r).values) == "echo: slow");
+}
+
+TEST_CASE("stateless wait and create with a webhook") {
+  auto c = make_client();
+  lgw::wait_run_stateless_request w;
+  w.assistant_id = "agent";
+  w.input = hello("stateless wait");
+  w.webhook = listener().url();
+  w.on_completion = lgw::on_completion::delete_;
+  lgw::run_output out = c.runs().wait(w);
+  CHECK(last_message(out.values) == "echo: stateless wait");
+  REQUIRE_FALSE(out.run_id.empty());
+  CHECK(listener().wait_for(out.run_id).body["status"] == "success");
+
+  lgw::create_run_stateless_request cr;
+  cr.assistant_id = "agent";
+  cr.input = hello("stateless create");
+  cr.webhook = listener().url();
+  lgw::run run = c.runs().create(cr);
+  CHECK(run.kwargs["webhook"] == listener().url());
+  auto hook = listener().wait_for(run.run_id);
+  REQUIRE(hook.body.is_object());
+  CHECK(hook.body["status"] == "success");
+  CHECK(hook.content_type.find("text/plain") == 0); // the JS server does not say JSON
+}
+
+TEST_CASE("a failed run through wait is run_failed with the run's error; raise_error=false returns it") {
+  auto c = make_client();
+  lgw::wait_run_request r;
+  r.thread_id = c.threads().create().thread_id;
+  r.assistant_id = "agent";
+  json in = hello("fail");
+  in["fail"] = "boom";
+  r.input = in;
+  r.webhook = listener().url();
+  lgw::error e = error_of([&] { c.runs().wait(r); });
+  CHECK(e.kind() == lgw::error_kind::run_failed);
+  CHECK(e.error_type() == "Error");
+  CHECK(e.message() == "boom");
+  CHECK(e.status() == 200);
+
+  lgw::run_output out = c.runs().wait(r, false);
+  REQUIRE(out.error);
+  CHECK(out.error->message == "boom");
+  auto hook = listener().wait_for(out.run_id);
+  CHECK(hook.body["status"] == "error");
+  CHECK(hook.body["error"] == "boom");
+}
+
+TEST_CASE("cancel: interrupt while running, and rollback with wait") {
+  auto c = make_client();
+  auto slow_run = [&] {
+    lgw::create_run_request r;
+    r.thread_id = c.threads().create().thread_id;
+    r.assistant_id = "agent";
+    json in = hello("slow");
+    in["sleep_ms"] = 20000;
+    r.input = in;
+    r.webhook = listener().url();
+    return wait_until_started(c, c.runs().create(r));
+  };
+
+  lgw::run interrupted = slow_run();
+  REQUIRE(interrupted.status == lgw::run_status::running);
+  c.runs().cancel(interrupted.thread_id, interrupted.run_id);
+  CHECK(listener().wait_for(interrupted.run_id).body["status"] == "interrupted");
+  CHECK(c.runs().get(interrupted.thread_id, interrupted.run_id).status ==
+        lgw::run_status::interrupted);
+
+  lgw::run rolled_back = slow_run();
+  REQUIRE(rolled_back.status == lgw::run_status::running);
+  c.runs().cancel(rolled_back.thread_id, rolled_back.run_id, true, lgw::cancel_action::rollback);
+  auto hook = listener().wait_for(rolled_back.run_id);
+  CHECK(hook.body["status"] == "error"); // the JS server's report of a rollback
+  CHECK(hook.body["error"] == "rollback");
+}
+
+TEST_CASE("a busy thread refuses a second run (JS server: 422 with a plain-text message)") {
+  auto c = make_client();
+  lgw::create_run_request r;
+  r.thread_id = c.threads().create().thread_id;
+  r.assistant_id = "agent";
+  json in = hello("busy");
+  in["sleep_ms"] = 20000;
+  r.input = in;
+  r.webhook = listener().url();
+  lgw::run first = wait_until_started(c, c.runs().create(r));
+  r.input = hello("second");
+  lgw::error e = error_of([&] { c.runs().create(r); });
+  CHECK(e.kind() == lgw::error_kind::unprocessable_entity);
+  CHECK(e.message().find("Thread is already running a task") == 0);
+  CHECK(e.endpoint() == "POST /threads/" + r.thread_id + "/runs");
+  c.runs().cancel(first.thread_id, first.run_id, true);
+  CHECK(listener().wait_for(first.run_id).body["status"] == "interrupted");
+
+  r.multitask_strategy = lgw::multitask_strategy::enqueue;
+  lgw::run queued = c.runs().create(r);
+  CHECK(last_message(c.runs().join(queued.thread_id, queued.run_id).values) == "echo: second");
+}
+
+TEST_CASE("unknown ids are not_found with the server's message") {
+  auto c = make_client();
+  const std::string tid = c.threads().create().thread_id;
+  lgw::error e = error_of([&] { c.runs().get(tid, "01a2207e-0000-7000-8000-000000000000"); });
+  CHECK(e.kind() == lgw::error_kind::not_found);
+  CHECK(e.message() == "Run not found");
+  CHECK(std::string(e.what()) == "GET /threads/" + tid +
+                                     "/runs/01a2207e-0000-7000-8000-000000000000: 404 not_found: Run not found");
+}
+
+TEST_CASE("a body the server rejects is bad_request naming the field") {
+  auto c = make_client();
+  lgw::http_request req;
+  req.method = "POST";
+  req.target = "/runs/wait";
+  req.headers = {{"Content-Type", "application/json"}};
+  req.body = "{}";
+  lgw::error e = error_of([&] { c.perform(req, false, {}); });
+  CHECK(e.kind() == lgw::error_kind::bad_request);
+  CHECK(e.message().find("assistant_id") != std::string::npos);
+}
+
+TEST_CASE("a breakpoint stop ends the run normally; resuming finishes it") {
+  auto c = make_client();
+  lgw::wait_run_request r;
+  r.thread_id = c.threads().create().thread_id;
+  r.assistant_id = "agent";
+  r.input = hello("breakpoint");
+  r.interrupt_before = {"reply"};
+  r.webhook = listener().url();
+  lgw::run_output stopped = c.runs().wait(r);
+  CHECK(stopped.values.contains("__interrupt__"));
+  CHECK(listener().wait_for(stopped.run_id).body["status"] == "success");
+
+  lgw::wait_run_request resume;
+  resume.thread_id = r.thread_id;
+  resume.assistant_id = "agent";
+  CHECK(last_message(c.runs().wait(resume).values) == "echo: breakpoint");
+}

@@ -1,0 +1,33 @@
+// Shared helpers of the unit tests.
+#ifndef LANGGRAPH_WEBHOOKS_TEST_SUPPORT_HPP
+#define LANGGRAPH_WEBHOOKS_TEST_SUPPORT_HPP
+
+#include "langgraph_webhooks.hpp"
+
+#include <chrono>
+#include <vector>
+
+namespace lgw = langgraph::webhooks;
+
+namespace test {
+
+using mock_client = lgw::basic_client<lgw::mock_client_transport>;
+
+// Options that ignore the environment's API keys and never sleep between retries.
+inline lgw::client_options no_key() {
+  lgw::client_options o;
+  o.api_key = "";
+  o.sleep = [](std::chrono::milliseconds) {};
+  return o;
+}
+
+// As no_key(), recording each back-off delay into `delays`.
+inline lgw::client_options recording_sleeps(std::vector<std::chrono::milliseconds> &delays) {
+  lgw::client_options o = no_key();
+  o.sleep = [&delays](std::chrono::milliseconds d) { delays.push_back(d); };
+  return o;
+}
+
+} // namespace test
+
+#endif
