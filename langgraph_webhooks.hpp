@@ -27,9 +27,9 @@
 //   LANGGRAPH_WEBHOOKS_NO_HTTPLIB   leave out the cpp-httplib transports; only nlohmann_json needed
 //   LANGGRAPH_WEBHOOKS_USER_AGENT   User-Agent sent by the client (default "langgraph-webhooks-cpp/<ver>")
 //
-// Sections, in order: configuration · errors · http types · client transport requirements ·
-// enumerations · json mapping · response types · request structs · client · mock transport ·
-// cpp-httplib transport.
+// Sections, in order: configuration · errors · http types · server-sent events · client
+// transport requirements · enumerations · json mapping · response types · request structs ·
+// client · mock transport · cpp-httplib transport.
 //
 // SPDX-License-Identifier: MIT
 
@@ -78,6 +78,10 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+#include <emmintrin.h>
+#endif
 
 #ifndef LANGGRAPH_WEBHOOKS_NO_HTTPLIB
 #include <httplib.h>
@@ -317,6 +321,188 @@ inline url_parts parse_url(std::string_view url) {
   u.path = std::string(path);
   return u;
 }
+
+// ==== server-sent events ====
+
+/// One dispatched event of a `text/event-stream`.
+struct sse_event {
+  std::string event; ///< the `event:` field, "message" when the event had none
+  std::string data;  ///< the `data:` lines joined with '\n'
+  std::string id;    ///< the last event id seen so far (ids persist across events)
+};
+
+namespace detail {
+// First CR or LF in [p, end), or end. Both servers' streams are mostly long `data:` lines, so
+// this scan is the parser's hot loop: 16 bytes at a time where SSE2 is available.
+inline const char *find_eol(const char *p, const char *end) noexcept {
+#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+  const __m128i lf = _mm_set1_epi8('\n');
+  const __m128i cr = _mm_set1_epi8('\r');
+  for (; end - p >= 32; p += 32) {
+    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
+    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + 16));
+    const unsigned ma = unsigned(_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(a, lf), _mm_cmpeq_epi8(a, cr))));
+    const unsigned mb = unsigned(_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(b, lf), _mm_cmpeq_epi8(b, cr))));
+    if (ma | mb) return p + __builtin_ctz(ma | (mb << 16));
+  }
+#endif
+  for (; p < end; ++p)
+    if (*p == '\n' || *p == '\r') return p;
+  return end;
+}
+} // namespace detail
+
+/// Incremental `text/event-stream` parser following the WHATWG rules: CR, LF and CRLF line
+/// ends (also split across chunks), several `data:` lines joined with '\n', one optional space
+/// after the colon, comments (`: heartbeat`) ignored, `id` kept as the last event id (ignored
+/// when it contains NUL), `retry` read, a leading UTF-8 BOM skipped, events without data not
+/// dispatched, and an unterminated last event dropped. Chunks may split the input anywhere.
+class sse_parser {
+public:
+  /// Largest event (its pending line plus its data) accepted before feed() throws `error`
+  /// with kind invalid_response.
+  explicit sse_parser(std::size_t max_event_bytes = std::size_t(64) << 20)
+      : max_event_bytes_(max_event_bytes) {}
+
+  /// Parses `chunk`, calling `on_event(const sse_event&)` for each complete event. When
+  /// `on_event` returns bool, false stops parsing and feed() returns false.
+  template <class OnEvent> bool feed(std::string_view chunk, OnEvent &&on_event) {
+    const char *p = chunk.data();
+    const char *const end = p + chunk.size();
+    if (p == end) return true;
+    if (bom_state_ < 3 && !skip_bom(p, end)) return true;
+    if (skip_lf_) {
+      skip_lf_ = false;
+      if (*p == '\n') ++p;
+    }
+    while (p < end) {
+      const char *eol = detail::find_eol(p, end);
+      if (eol == end) { // the line goes on in the next chunk
+        if (line_.size() + std::size_t(end - p) + data_.size() > max_event_bytes_) too_large();
+        line_.append(p, end);
+        return true;
+      }
+      bool go_on;
+      if (line_.empty()) {
+        go_on = process_line(std::string_view(p, std::size_t(eol - p)), on_event);
+      } else {
+        line_.append(p, eol);
+        go_on = process_line(std::string_view(line_), on_event);
+        line_.clear();
+      }
+      if (*eol == '\r') {
+        if (eol + 1 == end) {
+          skip_lf_ = true; // its LF may start the next chunk
+          return go_on;
+        }
+        if (eol[1] == '\n') ++eol;
+      }
+      p = eol + 1;
+      if (!go_on) return false;
+    }
+    return true;
+  }
+
+  /// Ends the stream. Returns false when it stopped inside an event, which is dropped (an
+  /// event only counts once its blank line arrived).
+  bool finish() {
+    const bool clean = line_.empty() && !in_event_;
+    line_.clear();
+    reset_event();
+    return clean;
+  }
+  /// As finish(); never calls `on_event`: an unterminated event is dropped, as the rules say.
+  template <class OnEvent> bool finish(OnEvent &&) { return finish(); }
+
+  /// The last event id (`Last-Event-ID` for a reconnection).
+  const std::string &last_event_id() const noexcept { return event_.id; }
+  /// The last `retry:` value in milliseconds, if any.
+  std::optional<std::uint64_t> retry() const noexcept { return retry_; }
+
+private:
+  // Skips a UTF-8 BOM at the very start, which may itself arrive split. False when `chunk`
+  // was used up by it.
+  bool skip_bom(const char *&p, const char *end) {
+    static constexpr char bom[] = "\xEF\xBB\xBF";
+    while (bom_state_ < 3 && p < end) {
+      if (*p != bom[bom_state_]) {
+        if (bom_state_ > 0) line_.assign(bom, bom_state_); // not a BOM after all: keep the bytes
+        bom_state_ = 3;
+        return true;
+      }
+      ++p;
+      ++bom_state_;
+    }
+    return p < end;
+  }
+
+  template <class OnEvent> bool process_line(std::string_view line, OnEvent &on_event) {
+    if (line.empty()) return dispatch(on_event);
+    if (line.front() == ':') return true; // comment
+    in_event_ = true;
+    const std::size_t colon = line.find(':');
+    std::string_view field = line.substr(0, colon);
+    std::string_view value;
+    if (colon != std::string_view::npos) {
+      value = line.substr(colon + 1);
+      if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+    }
+    if (field == "data") {
+      if (data_.size() + value.size() + 1 > max_event_bytes_) too_large();
+      if (has_data_) data_ += '\n';
+      data_.append(value);
+      has_data_ = true;
+    } else if (field == "event") {
+      event_.event.assign(value);
+    } else if (field == "id") {
+      if (value.find('\0') == std::string_view::npos) event_.id.assign(value);
+    } else if (field == "retry") {
+      if (!value.empty() && std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        retry_ = std::strtoull(std::string(value).c_str(), nullptr, 10);
+    }
+    return true;
+  }
+
+  template <class OnEvent> bool dispatch(OnEvent &on_event) {
+    in_event_ = false;
+    if (!has_data_) {
+      event_.event.clear();
+      return true;
+    }
+    if (event_.event.empty()) event_.event = "message";
+    event_.data.swap(data_);
+    bool go_on = true;
+    if constexpr (std::is_same_v<std::invoke_result_t<OnEvent &, const sse_event &>, bool>)
+      go_on = on_event(static_cast<const sse_event &>(event_));
+    else
+      on_event(static_cast<const sse_event &>(event_));
+    reset_event();
+    return go_on;
+  }
+
+  void reset_event() {
+    event_.event.clear();
+    event_.data.clear();
+    data_.clear();
+    has_data_ = false;
+    in_event_ = false;
+  }
+
+  [[noreturn]] void too_large() const {
+    throw error(error_kind::invalid_response, {}, 0,
+                "server-sent event larger than " + std::to_string(max_event_bytes_) + " bytes");
+  }
+
+  std::size_t max_event_bytes_;
+  sse_event event_;  // event name and id being built; data_ moves in at dispatch
+  std::string data_; // data lines so far
+  std::string line_; // a line split across chunks
+  std::optional<std::uint64_t> retry_;
+  unsigned bom_state_ = 0; // BOM bytes matched; 3 once past the start
+  bool has_data_ = false;
+  bool in_event_ = false; // a field line arrived since the last blank line
+  bool skip_lf_ = false;  // the last chunk ended with CR
+};
 
 // ==== client transport requirements ====
 //
@@ -727,6 +913,27 @@ inline void from_json(const nlohmann::json &j, run &r) {
   r.raw = j;
 }
 
+/// One event of a run's stream, like the Python SDK's `StreamPart(event, data, id)`.
+struct stream_part {
+  /// "metadata" (first, carries run_id), "values", "updates", "messages" (for
+  /// messages-tuple), "messages/partial", "custom", "events", "debug", "tasks",
+  /// "checkpoints", "feedback", "error", "end", or any of these with "|<namespace>" for
+  /// subgraphs.
+  std::string event;
+  nlohmann::json data; ///< the parsed `data:` (a JSON string when it is not JSON)
+  std::string id;      ///< the event id; empty when the server sends none
+};
+
+/// What a stream reports once it ended.
+struct stream_result {
+  std::string run_id;    ///< from Content-Location, else the `metadata` event
+  std::string thread_id; ///< from Content-Location (empty for stateless runs)
+  std::string last_event_id;
+  std::size_t parts = 0; ///< parts handed to the callback
+  bool stopped = false;  ///< the callback ended the stream early
+  int reconnects = 0;    ///< times a broken resumable stream was rejoined
+};
+
 /// What `/wait` and `/join` return: the run's final state values.
 struct run_output {
   /// The response JSON: the final `values` (or, for a failed run read with
@@ -808,6 +1015,7 @@ inline void from_json(const nlohmann::json &j, server_info &i) {
 //   has_body           whether `to_json(request)` is the body
 //   target()           the percent-encoded path and query; throws std::invalid_argument when
 //                      an id that goes into the path is empty
+//   headers()          (only some) extra request headers, e.g. Last-Event-ID
 
 /// `checkpoint` of a thread run: resume from this checkpoint.
 struct checkpoint {
@@ -980,7 +1188,7 @@ struct stream_run_request : run_create_fields, thread_run_fields {
   static constexpr const char *route = "/threads/{thread_id}/runs/stream";
   static constexpr bool idempotent = false;
   static constexpr bool has_body = true;
-  using response_type = void; ///< the body is an event stream (see runs().stream)
+  using response_type = stream_result; ///< sent with runs().stream / stream()
 
   std::string thread_id;
   std::optional<webhooks::on_disconnect> on_disconnect;
@@ -1027,7 +1235,7 @@ struct stream_run_stateless_request : run_create_fields {
   static constexpr const char *route = "/runs/stream";
   static constexpr bool idempotent = false;
   static constexpr bool has_body = true;
-  using response_type = void; ///< the body is an event stream (see runs().stream)
+  using response_type = stream_result; ///< sent with runs().stream / stream()
 
   std::optional<webhooks::on_disconnect> on_disconnect;
   std::optional<webhooks::on_completion> on_completion;
@@ -1151,6 +1359,36 @@ struct join_run_request {
     return "/threads/" + detail::segment(thread_id, "join_run_request", "thread_id") + "/runs/" +
            detail::segment(run_id, "join_run_request", "run_id") + "/join" +
            detail::query_builder().add("cancel_on_disconnect", cancel_on_disconnect).str();
+  }
+};
+
+/// `GET /threads/{thread_id}/runs/{run_id}/stream` — Python `client.runs.join_stream`. Streams
+/// a run that is already going; with `last_event_id` (a stream created with
+/// `stream_resumable`) the events after that id, "-1" for all of them.
+struct join_stream_request {
+  static constexpr const char *method = "GET";
+  static constexpr const char *route = "/threads/{thread_id}/runs/{run_id}/stream";
+  static constexpr bool idempotent = true;
+  static constexpr bool has_body = false;
+  using response_type = stream_result;
+
+  std::string thread_id;
+  std::string run_id;
+  std::optional<bool> cancel_on_disconnect;
+  std::vector<webhooks::stream_mode> stream_mode; ///< a subset of the run's; empty for all
+  std::optional<std::string> last_event_id;        ///< sent as the Last-Event-ID header
+
+  std::string target() const {
+    detail::query_builder q;
+    q.add("cancel_on_disconnect", cancel_on_disconnect);
+    for (auto m : stream_mode) q.add("stream_mode", to_string(m));
+    return "/threads/" + detail::segment(thread_id, "join_stream_request", "thread_id") +
+           "/runs/" + detail::segment(run_id, "join_stream_request", "run_id") + "/stream" +
+           q.str();
+  }
+  http_headers headers() const {
+    if (!last_event_id) return {};
+    return {{"Last-Event-ID", *last_event_id}};
   }
 };
 
@@ -1333,6 +1571,11 @@ struct client_options {
   retry_policy retry;
   bool verify_tls = true;
   std::string ca_cert_path; ///< PEM bundle for https; empty for the system's
+  /// Largest single server-sent event accepted from a stream.
+  std::size_t max_event_bytes = std::size_t(64) << 20;
+  /// How often a broken stream created with `stream_resumable` (or a join_stream) is rejoined
+  /// from its last event id before the error is reported.
+  int stream_reconnects = 5;
   /// Waits between retries; replace it in tests to observe the back-off without sleeping.
   std::function<void(std::chrono::milliseconds)> sleep = [](std::chrono::milliseconds d) {
     std::this_thread::sleep_for(d);
@@ -1441,6 +1684,47 @@ template <> struct response_reader<run_output> {
 template <> struct response_reader<void> {
   static void read(const http_response &) {}
 };
+
+// A GET of a run's event stream at a path the server named (its Location header).
+struct rejoin_request {
+  static constexpr const char *method = "GET";
+  static constexpr const char *route = "{Location}";
+  static constexpr bool idempotent = true;
+  static constexpr bool has_body = false;
+  using response_type = stream_result;
+
+  std::string path;
+  std::string last_event_id;
+
+  std::string target() const { return path; }
+  http_headers headers() const { return {{"Last-Event-ID", last_event_id}}; }
+};
+
+template <class R, class = void> struct has_headers : std::false_type {};
+template <class R>
+struct has_headers<R, std::void_t<decltype(std::declval<const R &>().headers())>> : std::true_type {};
+
+inline run_error run_error_from(const nlohmann::json &data) {
+  run_error e;
+  if (data.is_string()) {
+    e.message = data.get<std::string>();
+  } else if (data.is_object()) {
+    if (data.contains("error") && data["error"].is_string()) e.error = data["error"].get<std::string>();
+    if (data.contains("message") && data["message"].is_string()) e.message = data["message"].get<std::string>();
+    else e.message = data.dump();
+  } else {
+    e.message = data.dump();
+  }
+  return e;
+}
+
+// Whether a broken stream of this request may be rejoined from its last event id.
+template <class R> bool resumable(const R &r) {
+  if constexpr (std::is_base_of_v<run_payload_fields, R>)
+    return r.stream_resumable.value_or(false);
+  else
+    return true; // join_stream
+}
 } // namespace detail
 
 /// The blocking client, over any ClientTransport. `client` is the cpp-httplib instantiation.
@@ -1497,6 +1781,8 @@ public:
   template <class Request>
   typename Request::response_type send(const Request &request, bool raise_error) {
     using response_type = typename Request::response_type;
+    static_assert(!std::is_same_v<response_type, stream_result>,
+                  "this request answers with an event stream: send it with stream(request, on_part)");
     http_request req = make_request(request);
     http_response res = perform(req, Request::idempotent, chunk_callback());
     const std::string endpoint = req.method + ' ' + req.target;
@@ -1518,13 +1804,30 @@ public:
     http_request req;
     req.method = Request::method;
     req.target = url_.path + request.target();
-    req.headers = default_headers_;
+    constexpr bool streams = std::is_same_v<typename Request::response_type, stream_result>;
+    req.headers.emplace_back("Accept", streams ? "text/event-stream" : "application/json");
+    if (streams) req.headers.emplace_back("Cache-Control", "no-store");
+    req.headers.insert(req.headers.end(), default_headers_.begin(), default_headers_.end());
+    if constexpr (detail::has_headers<Request>::value) {
+      http_headers extra = request.headers();
+      req.headers.insert(req.headers.end(), extra.begin(), extra.end());
+    }
     if constexpr (Request::has_body) {
       req.headers.emplace_back("Content-Type", "application/json");
       req.body = nlohmann::json(request).dump();
     }
     return req;
   }
+
+  /// Sends a streaming request (`stream_run_request`, `stream_run_stateless_request`,
+  /// `join_stream_request`) and calls `on_part(const stream_part&)` for each event as soon as
+  /// its bytes arrive. When `on_part` returns bool, false stops the stream and closes the
+  /// connection. A stream created with `stream_resumable` (and any join) that breaks is
+  /// rejoined from its last event id, so each event is seen once. An `error` event is
+  /// delivered, then thrown as `error` with kind run_failed; a body that stops inside an
+  /// event is an invalid_response error.
+  template <class Request, class OnPart>
+  stream_result stream(const Request &request, OnPart &&on_part);
 
   /// Sends `req` with the retry policy; returns a 2xx response or throws `error`. With
   /// `on_chunk`, the body of a 2xx answer goes to it (error bodies are still collected), and
@@ -1605,6 +1908,27 @@ public:
   run_output join(const join_run_request &r, bool raise_error = true) {
     return c_.send(r, raise_error);
   }
+  /// `POST /threads/{thread_id}/runs/stream`: `on_part(const stream_part&)` for each event
+  /// as it arrives (return false to stop).
+  template <class OnPart> stream_result stream(const stream_run_request &r, OnPart &&on_part) {
+    return c_.stream(r, std::forward<OnPart>(on_part));
+  }
+  /// `POST /runs/stream`
+  template <class OnPart>
+  stream_result stream(const stream_run_stateless_request &r, OnPart &&on_part) {
+    return c_.stream(r, std::forward<OnPart>(on_part));
+  }
+  /// `GET /threads/{thread_id}/runs/{run_id}/stream`
+  template <class OnPart>
+  stream_result join_stream(std::string thread_id, std::string run_id, OnPart &&on_part) {
+    join_stream_request r;
+    r.thread_id = std::move(thread_id);
+    r.run_id = std::move(run_id);
+    return c_.stream(r, std::forward<OnPart>(on_part));
+  }
+  template <class OnPart> stream_result join_stream(const join_stream_request &r, OnPart &&on_part) {
+    return c_.stream(r, std::forward<OnPart>(on_part));
+  }
   /// `POST /threads/{thread_id}/runs/{run_id}/cancel?wait=…&action=…`
   void cancel(std::string thread_id, std::string run_id, bool wait = false,
               cancel_action action = cancel_action::interrupt) {
@@ -1643,7 +1967,6 @@ template <class T> void basic_client<T>::init() {
                                   "client_options::api_key, not an x-api-key header");
     user_agent = user_agent || detail::iequals(h.first, "User-Agent");
   }
-  default_headers_.emplace_back("Accept", "application/json");
   if (!user_agent) default_headers_.emplace_back("User-Agent", LANGGRAPH_WEBHOOKS_USER_AGENT);
   if (!key.empty()) default_headers_.emplace_back("x-api-key", std::move(key));
   default_headers_.insert(default_headers_.end(), options_.headers.begin(), options_.headers.end());
@@ -1665,6 +1988,111 @@ std::chrono::milliseconds basic_client<T>::backoff(int attempt, const http_respo
   thread_local std::minstd_rand rng{std::random_device{}()};
   const double u = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
   return std::chrono::milliseconds(static_cast<std::int64_t>(d * (1.0 - p.jitter * u)));
+}
+
+template <class T>
+template <class Request, class OnPart>
+stream_result basic_client<T>::stream(const Request &request, OnPart &&on_part) {
+  static_assert(std::is_same_v<typename Request::response_type, stream_result>,
+                "stream() takes stream_run_request, stream_run_stateless_request or join_stream_request");
+  http_request req = make_request(request);
+  stream_result result;
+  std::optional<run_error> run_failure;
+  std::string location; // Python's rejoin path for this stream
+  std::string skip_id;  // after a rejoin: an old server may repeat the last event
+  sse_parser parser(options_.max_event_bytes);
+  bool head_seen = false;
+  bool idempotent = Request::idempotent;
+  if constexpr (std::is_same_v<Request, join_stream_request>) {
+    result.thread_id = request.thread_id;
+    result.run_id = request.run_id;
+  }
+
+  auto on_event = [&](const sse_event &ev) -> bool {
+    if (!skip_id.empty()) {
+      const bool repeat = ev.id == skip_id;
+      skip_id.clear();
+      if (repeat) return true;
+    }
+    stream_part part;
+    part.event = ev.event;
+    part.id = ev.id;
+    part.data = nlohmann::json::parse(ev.data, nullptr, false);
+    if (part.data.is_discarded()) part.data = ev.data;
+    if (part.event == "metadata" && result.run_id.empty() && part.data.is_object()) {
+      auto it = part.data.find("run_id");
+      if (it != part.data.end() && it->is_string()) result.run_id = it->template get<std::string>();
+    }
+    if (part.event == "error") run_failure = detail::run_error_from(part.data);
+    if (!ev.id.empty()) result.last_event_id = ev.id;
+    ++result.parts;
+    if constexpr (std::is_same_v<std::invoke_result_t<OnPart &, const stream_part &>, bool>) {
+      if (!on_part(static_cast<const stream_part &>(part))) {
+        result.stopped = true;
+        return false;
+      }
+    } else {
+      on_part(static_cast<const stream_part &>(part));
+    }
+    return true;
+  };
+  auto on_chunk = [&](const http_response &head, std::string_view chunk) {
+    if (!head_seen) {
+      head_seen = true;
+      std::string tid, rid;
+      detail::ids_from_location(head.header("Content-Location"), tid, rid);
+      if (!rid.empty()) result.run_id = rid;
+      if (!tid.empty()) result.thread_id = tid;
+      if (!head.header("Location").empty()) location = std::string(head.header("Location"));
+    }
+    return parser.feed(chunk, on_event);
+  };
+
+  for (;;) {
+    const std::string endpoint = req.method + ' ' + req.target;
+    std::string broken; // why this attempt did not end cleanly
+    try {
+      perform(req, idempotent, on_chunk);
+      if (result.stopped) return result;
+      if (parser.finish()) break;
+      broken = "the event stream ended inside an event";
+    } catch (const error &e) {
+      const bool transport = e.kind() == error_kind::connection || e.kind() == error_kind::timeout;
+      if (!transport || !detail::resumable(request) || result.run_id.empty() ||
+          result.reconnects >= options_.stream_reconnects) {
+        if (!e.endpoint().empty()) throw;
+        throw error(e.kind(), endpoint, 200, e.message(), e.body(), e.error_type());
+      }
+    }
+    if (!broken.empty() && (!detail::resumable(request) || result.run_id.empty() ||
+                            result.reconnects >= options_.stream_reconnects))
+      throw error(error_kind::invalid_response, endpoint, 200, broken);
+
+    // Rejoin the run's stream after the last event seen.
+    options_.sleep(backoff(result.reconnects++, nullptr));
+    const std::string last = result.last_event_id.empty() ? "-1" : result.last_event_id;
+    skip_id = result.last_event_id;
+    if (location.empty() && !result.thread_id.empty()) {
+      join_stream_request rejoin;
+      rejoin.thread_id = result.thread_id;
+      rejoin.run_id = result.run_id;
+      rejoin.last_event_id = last;
+      req = make_request(rejoin);
+    } else { // the server's Location, or the stateless join path of the JS server
+      std::string path = location.empty() ? "/runs/" + percent_encode(result.run_id) + "/stream" : location;
+      if (!url_.path.empty() && path.compare(0, url_.path.size(), url_.path) == 0)
+        path.erase(0, url_.path.size());
+      req = make_request(detail::rejoin_request{std::move(path), last});
+    }
+    idempotent = true;
+    parser = sse_parser(options_.max_event_bytes);
+    head_seen = false;
+  }
+  if (run_failure) {
+    throw error(error_kind::run_failed, req.method + ' ' + req.target, 200, run_failure->message,
+                {}, run_failure->error);
+  }
+  return result;
 }
 
 template <class T>

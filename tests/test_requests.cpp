@@ -18,7 +18,10 @@ lgw::http_request sent(const Request &req, int status = 200, std::string answer 
   lgw::mock_client_transport mock;
   mock.respond(status, std::move(answer));
   test::mock_client client(mock, "http://lg.test", test::no_key());
-  client.send(req, false);
+  if constexpr (std::is_same_v<typename Request::response_type, lgw::stream_result>)
+    client.stream(req, [](const lgw::stream_part &) {});
+  else
+    client.send(req, false);
   return mock.last_request();
 }
 

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <mutex>
+#include <set>
 #include <thread>
 
 namespace lgw = langgraph::webhooks;
@@ -366,4 +367,122 @@ TEST_CASE("a breakpoint stop ends the run normally; resuming finishes it") {
   resume.thread_id = r.thread_id;
   resume.assistant_id = "agent";
   CHECK(last_message(c.runs().wait(resume).values) == "echo: breakpoint");
+}
+
+TEST_CASE("stream a thread run in several modes, with a webhook") {
+  auto c = make_client();
+  lgw::stream_run_request r;
+  r.thread_id = c.threads().create().thread_id;
+  r.assistant_id = "agent";
+  r.input = hello("stream");
+  r.stream_mode = {lgw::stream_mode::values, lgw::stream_mode::updates, lgw::stream_mode::custom,
+                   lgw::stream_mode::messages_tuple};
+  r.webhook = listener().url();
+  std::vector<lgw::stream_part> parts;
+  lgw::stream_result res = c.runs().stream(r, [&](const lgw::stream_part &p) { parts.push_back(p); });
+  REQUIRE(parts.size() >= 4);
+  CHECK(parts.front().event == "metadata");
+  CHECK(parts.front().data["run_id"] == res.run_id);
+  CHECK(res.thread_id == r.thread_id);
+  CHECK(parts.front().id == "0");
+  std::set<std::string> names;
+  for (const auto &p : parts) names.insert(p.event);
+  CHECK(names.count("values") == 1);
+  CHECK(names.count("updates") == 1);
+  CHECK(names.count("custom") == 1);
+  auto custom = std::find_if(parts.begin(), parts.end(), [](const lgw::stream_part &p) { return p.event == "custom"; });
+  CHECK(custom->data["stage"] == "prepare");
+  auto last_values = std::find_if(parts.rbegin(), parts.rend(), [](const lgw::stream_part &p) { return p.event == "values"; });
+  CHECK(last_message(last_values->data) == "echo: stream");
+  CHECK(res.parts == parts.size());
+  CHECK(res.last_event_id == parts.back().id);
+  CHECK(listener().wait_for(res.run_id).body["status"] == "success");
+}
+
+TEST_CASE("stream a stateless run with a webhook") {
+  auto c = make_client();
+  lgw::stream_run_stateless_request r;
+  r.assistant_id = "agent";
+  r.input = hello("stateless stream");
+  r.stream_mode = {lgw::stream_mode::updates};
+  r.webhook = listener().url();
+  std::vector<std::string> events;
+  auto res = c.runs().stream(r, [&](const lgw::stream_part &p) {
+    events.push_back(p.event);
+    CHECK(p.id.empty()); // stateless streams carry no ids on this server
+  });
+  REQUIRE_FALSE(events.empty());
+  CHECK(events.front() == "metadata");
+  CHECK(std::count(events.begin(), events.end(), "updates") == 2);
+  REQUIRE_FALSE(res.run_id.empty());
+  CHECK(listener().wait_for(res.run_id).body["status"] == "success");
+}
+
+TEST_CASE("a failing run's stream delivers the error event, then throws run_failed") {
+  auto c = make_client();
+  lgw::stream_run_request r;
+  r.thread_id = c.threads().create().thread_id;
+  r.assistant_id = "agent";
+  json in = hello("fail");
+  in["fail"] = "stream boom";
+  r.input = in;
+  r.webhook = listener().url();
+  std::vector<lgw::stream_part> parts;
+  lgw::error e = error_of([&] { c.runs().stream(r, [&](const lgw::stream_part &p) { parts.push_back(p); }); });
+  REQUIRE_FALSE(parts.empty());
+  CHECK(parts.back().event == "error");
+  CHECK(e.kind() == lgw::error_kind::run_failed);
+  CHECK(e.message() == "stream boom");
+  const std::string run_id = parts.front().data.value("run_id", "");
+  CHECK(listener().wait_for(run_id).body["status"] == "error");
+}
+
+TEST_CASE("stop a resumable stream early, then join it from the last event id") {
+  auto c = make_client();
+  lgw::stream_run_request r;
+  r.thread_id = c.threads().create().thread_id;
+  r.assistant_id = "agent";
+  json in = hello("resume");
+  in["sleep_ms"] = 1500;
+  r.input = in;
+  r.stream_mode = {lgw::stream_mode::values, lgw::stream_mode::updates};
+  r.stream_resumable = true;
+  r.webhook = listener().url();
+  std::vector<std::string> first_ids;
+  auto first = c.runs().stream(r, [&](const lgw::stream_part &p) {
+    first_ids.push_back(p.id);
+    return first_ids.size() < 2; // stop after metadata and the first values
+  });
+  CHECK(first.stopped);
+  REQUIRE(first_ids == std::vector<std::string>{"0", "1"});
+
+  lgw::join_stream_request j;
+  j.thread_id = first.thread_id;
+  j.run_id = first.run_id;
+  j.last_event_id = first.last_event_id;
+  std::vector<lgw::stream_part> rest;
+  auto second = c.runs().join_stream(j, [&](const lgw::stream_part &p) { rest.push_back(p); });
+  REQUIRE_FALSE(rest.empty());
+  CHECK(rest.front().id == "2"); // exactly the events after id 1
+  for (std::size_t i = 1; i < rest.size(); ++i) CHECK(std::stoi(rest[i].id) == std::stoi(rest[i - 1].id) + 1);
+  CHECK(last_message(rest.back().data) == "echo: resume");
+  CHECK(second.run_id == first.run_id);
+  CHECK(listener().wait_for(first.run_id).body["status"] == "success");
+}
+
+TEST_CASE("stopping a stream early leaves the run going; its webhook still arrives") {
+  auto c = make_client();
+  lgw::stream_run_request r;
+  r.thread_id = c.threads().create().thread_id;
+  r.assistant_id = "agent";
+  json in = hello("leave");
+  in["sleep_ms"] = 500;
+  r.input = in;
+  r.webhook = listener().url();
+  auto res = c.runs().stream(r, [](const lgw::stream_part &p) { return p.event != "metadata"; });
+  CHECK(res.stopped);
+  CHECK(res.parts == 1);
+  auto hook = listener().wait_for(res.run_id);
+  CHECK(hook.body["status"] == "success");
+  CHECK(last_message(hook.body["values"]) == "echo: leave");
 }
