@@ -29,7 +29,7 @@
 //
 // Sections, in order: configuration · errors · http types · server-sent events · client
 // transport requirements · enumerations · json mapping · response types · request structs ·
-// client · mock transport · cpp-httplib transport.
+// client · webhook receiver · mock transport · cpp-httplib transport.
 //
 // SPDX-License-Identifier: MIT
 
@@ -58,9 +58,13 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <clocale>
+#include <cmath>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <deque>
 #include <exception>
 #include <functional>
 #include <initializer_list>
@@ -74,6 +78,7 @@
 #include <string_view>
 #include <thread>
 #include <type_traits>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -2152,6 +2157,822 @@ R basic_client<T>::parse(const std::string &endpoint, const http_response &res) 
   }
 }
 
+// ==== webhook receiver ====
+//
+// An embedded HTTP endpoint that LangGraph servers POST finished runs to. Requests go through a
+// transport-independent `handle()`: path, method, secret, size, JSON, payload shape, duplicate
+// and backlog checks, then the program's callback on the request's own thread (so a callback
+// that throws answers 500 and the cloud server retries). `wait_for(run_id, timeout)` returns a
+// run's event even when it arrived before the call.
+
+/// Query parameters of a request, decoded, in order.
+using query_params = std::vector<std::pair<std::string, std::string>>;
+
+namespace detail {
+inline int hex_value(char c) noexcept {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+} // namespace detail
+
+/// Decodes %XX escapes (and '+' as a space, as in query strings when `plus_is_space`).
+inline std::string percent_decode(std::string_view s, bool plus_is_space = false) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    int hi, lo;
+    if (c == '%' && i + 2 < s.size() && (hi = detail::hex_value(s[i + 1])) >= 0 &&
+        (lo = detail::hex_value(s[i + 2])) >= 0) {
+      out += char(hi * 16 + lo);
+      i += 2;
+    } else {
+      out += (plus_is_space && c == '+') ? ' ' : c;
+    }
+  }
+  return out;
+}
+
+/// Splits "a=1&b=x%20y" into decoded pairs.
+inline query_params parse_query(std::string_view q) {
+  query_params out;
+  while (!q.empty()) {
+    const std::size_t amp = q.find('&');
+    std::string_view pair = q.substr(0, amp);
+    q = amp == std::string_view::npos ? std::string_view() : q.substr(amp + 1);
+    if (pair.empty()) continue;
+    const std::size_t eq = pair.find('=');
+    out.emplace_back(percent_decode(pair.substr(0, eq), true),
+                     eq == std::string_view::npos ? std::string() : percent_decode(pair.substr(eq + 1), true));
+  }
+  return out;
+}
+
+namespace detail {
+// Validates one JSON text (RFC 8259: grammar, escapes, surrogate pairs, UTF-8) without building
+// a DOM, iteratively (no recursion, no depth limit), and reports each member of a top-level
+// object as (raw key, value begin, value end). It is the receiver's hot path: a payload's
+// `values` and `kwargs` are only scanned here and parsed with nlohmann_json when asked for.
+class json_scanner {
+public:
+  explicit json_scanner(std::string_view text) : begin_(text.data()), p_(begin_), end_(begin_ + text.size()) {}
+
+  /// True when the text is valid JSON; `on_member(std::string_view key, size_t b, size_t e)` for
+  /// each member of a top-level object (the key still escaped; [b, e) the value's bytes).
+  template <class OnMember> bool scan(OnMember &&on_member) {
+    std::vector<char> stack; // open '{' and '['
+    std::string_view key, inner_key;
+    std::size_t value_begin = 0;
+    skip_ws();
+    object_ = p_ < end_ && *p_ == '{';
+    for (;;) {
+      // A value starts at p_.
+      if (stack.size() == 1 && stack.back() == '{') value_begin = offset();
+      if (p_ == end_) return fail("unexpected end of input");
+      const char c = *p_;
+      if (c == '{' || c == '[') {
+        ++p_;
+        skip_ws();
+        if (p_ < end_ && *p_ == (c == '{' ? '}' : ']')) {
+          ++p_; // empty: the value is complete
+        } else {
+          stack.push_back(c);
+          if (c == '{' && !member_key(stack.size() == 1 ? key : inner_key)) return false;
+          skip_ws();
+          continue;
+        }
+      } else if (c == '"') {
+        if (!string()) return false;
+      } else if (c == '-' || (c >= '0' && c <= '9')) {
+        if (!number()) return false;
+      } else if (c == 't' || c == 'f' || c == 'n') {
+        if (!literal(c == 't' ? "true" : c == 'f' ? "false" : "null")) return false;
+      } else {
+        return fail("unexpected character");
+      }
+      // The value is complete: report it, close containers, go on to the next element.
+      for (;;) {
+        if (stack.empty()) {
+          skip_ws();
+          return p_ == end_ || fail("unexpected text after the JSON value");
+        }
+        if (stack.size() == 1 && stack.back() == '{') on_member(key, value_begin, offset());
+        skip_ws();
+        if (p_ == end_) return fail("unexpected end of input");
+        if (*p_ == ',') {
+          ++p_;
+          skip_ws();
+          if (stack.back() == '{' && !member_key(stack.size() == 1 ? key : inner_key)) return false;
+          skip_ws();
+          break;
+        }
+        if (*p_ != (stack.back() == '{' ? '}' : ']')) return fail("expected ',' or a closing bracket");
+        ++p_;
+        stack.pop_back(); // the closed container is a complete value of its parent
+      }
+    }
+  }
+
+  /// Whether the text's value is an object (valid after scan()).
+  bool object() const noexcept { return object_; }
+  /// Why the text is not valid JSON, with the byte offset.
+  const std::string &error() const noexcept { return error_; }
+
+private:
+  std::size_t offset() const noexcept { return std::size_t(p_ - begin_); }
+  bool fail(const char *what) {
+    error_ = std::string(what) + " at byte " + std::to_string(offset());
+    return false;
+  }
+  void skip_ws() noexcept {
+    while (p_ < end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
+  }
+  // `"key"` `:` — p_ at the key's quote.
+  bool member_key(std::string_view &key) {
+    if (p_ == end_ || *p_ != '"') return fail("expected a member name");
+    const char *k = p_ + 1;
+    if (!string()) return false;
+    key = std::string_view(k, std::size_t(p_ - 1 - k));
+    skip_ws();
+    if (p_ == end_ || *p_ != ':') return fail("expected ':'");
+    ++p_;
+    return true;
+  }
+  bool literal(std::string_view word) {
+    const std::size_t n = word.size();
+    if (std::size_t(end_ - p_) < n || std::string_view(p_, n) != word) return fail("invalid literal");
+    p_ += n;
+    return true;
+  }
+  bool digits() {
+    if (p_ == end_ || *p_ < '0' || *p_ > '9') return fail("invalid number");
+    while (p_ < end_ && *p_ >= '0' && *p_ <= '9') ++p_;
+    return true;
+  }
+  bool number() {
+    const char *const start = p_;
+    if (*p_ == '-') ++p_;
+    if (p_ < end_ && *p_ == '0') {
+      ++p_;
+    } else if (!digits()) {
+      return false;
+    }
+    bool floating = false;
+    if (p_ < end_ && *p_ == '.') {
+      ++p_;
+      floating = true;
+      if (!digits()) return false;
+    }
+    if (p_ < end_ && (*p_ == 'e' || *p_ == 'E')) {
+      ++p_;
+      floating = true;
+      if (p_ < end_ && (*p_ == '+' || *p_ == '-')) ++p_;
+      if (!digits()) return false;
+    }
+    // Like nlohmann_json (which parses values() later), refuse numbers beyond double's range.
+    if (floating || p_ - start > 19) {
+      std::string token(start, p_);
+      const char point = *std::localeconv()->decimal_point;
+      if (point != '.') std::replace(token.begin(), token.end(), '.', point);
+      if (!std::isfinite(std::strtod(token.c_str(), nullptr))) return fail("number out of range");
+    }
+    return true;
+  }
+  bool hex4(unsigned &v) {
+    if (end_ - p_ < 4) return fail("invalid \\u escape");
+    v = 0;
+    for (int i = 0; i < 4; ++i) {
+      const int h = hex_value(p_[i]);
+      if (h < 0) return fail("invalid \\u escape");
+      v = v * 16 + unsigned(h);
+    }
+    p_ += 4;
+    return true;
+  }
+  // One UTF-8 sequence starting at p_ (a byte >= 0x80), RFC 3629: no overlongs, no surrogates.
+  bool utf8() {
+    const auto b = [&](std::ptrdiff_t i) { return static_cast<unsigned char>(p_[i]); };
+    const unsigned c = b(0);
+    std::ptrdiff_t n;
+    unsigned lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) n = 1;
+    else if (c == 0xE0) n = 2, lo = 0xA0;
+    else if (c == 0xED) n = 2, hi = 0x9F;
+    else if (c >= 0xE1 && c <= 0xEF) n = 2;
+    else if (c == 0xF0) n = 3, lo = 0x90;
+    else if (c == 0xF4) n = 3, hi = 0x8F;
+    else if (c >= 0xF1 && c <= 0xF3) n = 3;
+    else return fail("invalid UTF-8");
+    if (end_ - p_ <= n) return fail("invalid UTF-8");
+    if (b(1) < lo || b(1) > hi) return fail("invalid UTF-8");
+    for (std::ptrdiff_t i = 2; i <= n; ++i)
+      if (b(i) < 0x80 || b(i) > 0xBF) return fail("invalid UTF-8");
+    p_ += n + 1;
+    return true;
+  }
+  // p_ at the opening quote; leaves p_ after the closing quote.
+  bool string() {
+    ++p_;
+    for (;;) {
+#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+      // Skip 16 plain characters at a time: not '"', not '\\', not a control or non-ASCII byte.
+      const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), space = _mm_set1_epi8(0x20);
+      while (end_ - p_ >= 16) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p_));
+        const __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                                             _mm_cmplt_epi8(v, space)); // signed: also bytes >= 0x80
+        const unsigned m = unsigned(_mm_movemask_epi8(special));
+        if (m != 0) {
+          p_ += __builtin_ctz(m);
+          break;
+        }
+        p_ += 16;
+      }
+#endif
+      if (p_ == end_) return fail("unterminated string");
+      const auto c = static_cast<unsigned char>(*p_);
+      if (c == '"') {
+        ++p_;
+        return true;
+      }
+      if (c == '\\') {
+        if (++p_ == end_) return fail("unterminated string");
+        const char e = *p_++;
+        if (e == 'u') {
+          unsigned u = 0;
+          if (!hex4(u)) return false;
+          if (u >= 0xDC00 && u <= 0xDFFF) return fail("lone low surrogate");
+          if (u >= 0xD800 && u <= 0xDBFF) {
+            unsigned low = 0;
+            if (end_ - p_ < 2 || p_[0] != '\\' || p_[1] != 'u') return fail("lone high surrogate");
+            p_ += 2;
+            if (!hex4(low)) return false;
+            if (low < 0xDC00 || low > 0xDFFF) return fail("invalid surrogate pair");
+          }
+        } else if (e != '"' && e != '\\' && e != '/' && e != 'b' && e != 'f' && e != 'n' && e != 'r' && e != 't') {
+          return fail("invalid escape");
+        }
+      } else if (c < 0x20) {
+        return fail("control character in string");
+      } else if (c >= 0x80) {
+        if (!utf8()) return false;
+      } else {
+        ++p_;
+      }
+    }
+  }
+
+  const char *begin_;
+  const char *p_;
+  const char *end_;
+  std::string error_;
+  bool object_ = false;
+};
+
+// The text of a JSON string token (quotes included), unescaped to UTF-8. The token is valid.
+inline std::string unescape_json_string(std::string_view token) {
+  std::string_view s = token.substr(1, token.size() - 2);
+  if (s.find('\\') == std::string_view::npos) return std::string(s);
+  return nlohmann::json::parse(token).get<std::string>();
+}
+} // namespace detail
+
+/// One webhook call: a finished run, as LangGraph servers POST it. Small fields are typed;
+/// `values`, `kwargs` and `metadata` stay JSON text until asked for (they can be large), and
+/// `body` keeps the payload exactly as received.
+class webhook_event {
+public:
+  std::string run_id;
+  std::string thread_id;
+  std::string assistant_id;
+  /// The outcome: success, error, timeout, interrupted, rollback (Python server), or
+  /// `unknown` for a value not listed here — `status_text` always has the string.
+  run_status status = run_status::unknown;
+  std::string status_text;
+  std::optional<timestamp> created_at;
+  std::optional<timestamp> updated_at;
+  std::optional<timestamp> run_started_at;
+  std::optional<timestamp> run_ended_at;
+  std::optional<timestamp> webhook_sent_at;
+  /// Set when the run failed: the JS server and old Python servers send a message string,
+  /// newer Python servers `{"error": class, "message": text}`; both end up here.
+  std::optional<run_error> error;
+  /// Query parameters of the call (route many runs through one receiver with your own).
+  query_params query;
+  /// The payload as received.
+  std::string body;
+
+  /// `values`: the run's final state; nullopt when absent or null (stateless runs on the JS
+  /// server, interrupted and rolled-back runs). Parsed on each call.
+  std::optional<nlohmann::json> values() const {
+    auto j = parse(values_);
+    if (!j || j->is_null()) return std::nullopt;
+    return j;
+  }
+  /// `kwargs`: the run's inputs and config (may hold copied request headers: do not log it
+  /// raw). Null when absent.
+  nlohmann::json kwargs() const { return parse(kwargs_).value_or(nlohmann::json()); }
+  /// `metadata` (null when absent).
+  nlohmann::json metadata() const { return parse(metadata_).value_or(nlohmann::json()); }
+  /// The whole payload as JSON.
+  nlohmann::json json() const { return nlohmann::json::parse(body); }
+  /// Value of the first query parameter `name`, or "".
+  std::string_view query_value(std::string_view name) const {
+    for (const auto &q : query)
+      if (q.first == name) return q.second;
+    return {};
+  }
+
+  /// Reads a payload; throws std::invalid_argument saying why it is not JSON (`not_json`
+  /// true) or not a run payload.
+  static webhook_event from_body(std::string body, query_params query = {});
+
+private:
+  struct text_span {
+    std::size_t begin = 0, size = 0;
+    bool present = false;
+  };
+  std::string_view span(const text_span &s) const {
+    return s.present ? std::string_view(body).substr(s.begin, s.size) : std::string_view();
+  }
+  std::optional<nlohmann::json> parse(const text_span &s) const {
+    if (!s.present) return std::nullopt;
+    return nlohmann::json::parse(span(s));
+  }
+  text_span values_, kwargs_, metadata_;
+};
+
+/// Why a body was refused by `webhook_event::from_body`.
+class payload_error : public std::invalid_argument {
+public:
+  payload_error(bool not_json, const std::string &what) : std::invalid_argument(what), not_json_(not_json) {}
+  /// True when the body is not JSON at all (400); false when it is JSON but not a run (422).
+  bool not_json() const noexcept { return not_json_; }
+
+private:
+  bool not_json_;
+};
+
+inline webhook_event webhook_event::from_body(std::string body, query_params query) {
+  webhook_event ev;
+  ev.body = std::move(body);
+  ev.query = std::move(query);
+  const std::string_view text(ev.body);
+  std::string problem; // first field of the wrong type
+  auto as_string = [&](std::string_view v, std::string_view key, std::string &out) {
+    if (v.front() == '"') {
+      out = detail::unescape_json_string(v);
+    } else if (v != "null" && problem.empty()) {
+      problem = "\"" + std::string(key) + "\" is not a string";
+    }
+  };
+  auto as_time = [&](std::string_view v, std::string_view key, std::optional<timestamp> &out) {
+    std::string s;
+    as_string(v, key, s);
+    out = parse_timestamp(s);
+  };
+  detail::json_scanner scanner(text);
+  const bool valid = scanner.scan([&](std::string_view key, std::size_t b, std::size_t e) {
+    const std::string_view v = text.substr(b, e - b);
+    const auto keep = [&](text_span &s) { s = text_span{b, e - b, true}; };
+    if (key == "run_id") as_string(v, key, ev.run_id);
+    else if (key == "thread_id") as_string(v, key, ev.thread_id);
+    else if (key == "assistant_id") as_string(v, key, ev.assistant_id);
+    else if (key == "status") {
+      as_string(v, key, ev.status_text);
+      ev.status = from_string<run_status>(ev.status_text).value_or(run_status::unknown);
+    } else if (key == "created_at") as_time(v, key, ev.created_at);
+    else if (key == "updated_at") as_time(v, key, ev.updated_at);
+    else if (key == "run_started_at") as_time(v, key, ev.run_started_at);
+    else if (key == "run_ended_at") as_time(v, key, ev.run_ended_at);
+    else if (key == "webhook_sent_at") as_time(v, key, ev.webhook_sent_at);
+    else if (key == "values") keep(ev.values_);
+    else if (key == "kwargs") keep(ev.kwargs_);
+    else if (key == "metadata") keep(ev.metadata_);
+    else if (key == "error" && v != "null") ev.error = detail::run_error_from(nlohmann::json::parse(v));
+  });
+  if (!valid) throw payload_error(true, "the body is not JSON: " + scanner.error());
+  if (!scanner.object()) throw payload_error(false, "not a LangGraph run payload: expected a JSON object");
+  if (!problem.empty()) throw payload_error(false, "not a LangGraph run payload: " + problem);
+  if (ev.run_id.empty()) throw payload_error(false, "not a LangGraph run payload: no \"run_id\"");
+  return ev;
+}
+
+/// The policy a cloud deployment applies to webhook URLs (`webhooks.url` in langgraph.json),
+/// with the server's defaults.
+struct webhook_url_policy {
+  bool require_https = false;
+  std::vector<std::string> allowed_domains; ///< exact hosts or "*.example.com" (subdomains only)
+  std::vector<int> allowed_ports;           ///< empty: any
+  std::size_t max_url_length = 4096;
+  bool disable_loopback = true; ///< the default since Agent Server v0.10
+};
+
+/// Result of `check_webhook_url`: what a cloud deployment would say about a URL.
+struct webhook_url_check {
+  std::vector<std::string> problems; ///< empty when the URL passes
+  bool ok() const noexcept { return problems.empty(); }
+  explicit operator bool() const noexcept { return ok(); }
+};
+
+/// Checks `url` the way the Python (cloud) server validates `webhook` before creating a run,
+/// so a loopback or plain-http URL is caught before the 422. The open-source JS server checks
+/// nothing. Names are not resolved: a public name pointing at 127.0.0.1 passes here.
+inline webhook_url_check check_webhook_url(std::string_view url, const webhook_url_policy &policy = {}) {
+  webhook_url_check out;
+  auto problem = [&](std::string s) { out.problems.push_back(std::move(s)); };
+  if (url.size() > policy.max_url_length)
+    problem("Webhook URL too long (" + std::to_string(url.size()) + " > " + std::to_string(policy.max_url_length) + " characters)");
+  if (!url.empty() && url.front() == '/') {
+    if (policy.disable_loopback)
+      problem("relative webhook URLs are delivered inside the deployment itself and are refused "
+              "since Agent Server v0.10 (webhooks.url.disable_loopback)");
+    return out;
+  }
+  url_parts u;
+  try {
+    u = parse_url(url);
+  } catch (const std::invalid_argument &e) {
+    problem(e.what());
+    return out;
+  }
+  if (policy.require_https && u.scheme != "https") problem("Webhook must use https");
+  std::string host;
+  for (char c : u.host) host += char((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
+  auto ends_with = [](std::string_view s, std::string_view suffix) {
+    return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+  };
+  const bool loopback = host == "localhost" || ends_with(host, ".localhost") || host == "::1" ||
+                        host == "0:0:0:0:0:0:0:1" || host == "host.docker.internal" ||
+                        host.compare(0, 4, "127.") == 0 || host == "0.0.0.0" || host == "::";
+  if (policy.disable_loopback && loopback)
+    problem("Webhook host blocked: " + u.host + " is a loopback address, which cloud deployments refuse "
+            "(webhooks.url.disable_loopback, default true since v0.10); give the receiver a public_url "
+            "(a tunnel or a reachable address)");
+  if (!policy.allowed_domains.empty()) {
+    bool allowed = false;
+    for (const auto &d : policy.allowed_domains) {
+      if (d.compare(0, 2, "*.") == 0 ? ends_with(host, d.substr(1)) && host.size() > d.size() - 1 : host == d)
+        allowed = true;
+    }
+    if (!allowed) problem("Webhook domain not allowed: " + u.host);
+  }
+  if (!policy.allowed_ports.empty() &&
+      std::find(policy.allowed_ports.begin(), policy.allowed_ports.end(), u.port) == policy.allowed_ports.end())
+    problem("Webhook port " + std::to_string(u.port) + " not allowed");
+  return out;
+}
+
+/// Options of `basic_webhook_server`.
+struct webhook_server_options {
+  std::string host = "127.0.0.1"; ///< address to listen on ("0.0.0.0" for every interface)
+  int port = 0;                   ///< 0: any free port (see port() and url())
+  std::string path = "/langgraph/webhook";
+  /// Shared secret; empty for none. Checked in constant time against the query parameter
+  /// `secret_query_param` or the header `secret_header` (LangGraph servers do not sign calls:
+  /// put it in the URL, or in `webhooks.headers` of langgraph.json).
+  std::string secret;
+  std::string secret_query_param = "token";
+  std::string secret_header = "X-Webhook-Secret";
+  bool secret_in_url = true; ///< url() carries the secret as `?token=…`
+  std::size_t max_body_bytes = std::size_t(32) << 20;
+  /// Callbacks running at once; further deliveries wait (up to `max_backlog`, then 503).
+  std::size_t worker_threads = 8;
+  std::size_t max_backlog = 256;
+  /// Connections served at once, each on its own thread (created when needed), so a new
+  /// delivery is never stuck behind other servers' keep-alive connections.
+  std::size_t max_connections = 256;
+  int listen_backlog = 1024;
+  std::chrono::seconds read_timeout{10};  ///< a client that stops sending is dropped after this
+  std::chrono::seconds write_timeout{10};
+  std::chrono::seconds keep_alive_timeout{5};
+  std::size_t keep_alive_max_requests = 1000;
+  /// URL the LangGraph server should call when it cannot reach host:port directly (a tunnel,
+  /// a load balancer); its path defaults to `path`.
+  std::string public_url;
+  /// Events kept for wait_for() and for recognising repeated deliveries.
+  std::size_t recent_events = 1024;
+  std::chrono::seconds recent_for{600};
+};
+
+/// Counters of a webhook server.
+struct webhook_server_stats {
+  std::uint64_t accepted = 0;   ///< delivered to the program (callback ran without throwing)
+  std::uint64_t duplicates = 0; ///< repeated (run_id, status), acknowledged and not delivered again
+  std::uint64_t rejected = 0;   ///< answered 4xx
+  std::uint64_t busy = 0;       ///< answered 503
+  std::uint64_t failed = 0;     ///< the callback threw (answered 500)
+  std::size_t running = 0;      ///< callbacks running now
+  std::size_t waiting = 0;      ///< deliveries waiting for a callback slot now
+};
+
+// Requirements of a ServerTransport `S`, with `s` an `S`, `o` a `const webhook_server_options&`
+// and `h` a `server_handler` (`std::function<http_response(http_request)>`):
+//
+//   expression      | type | semantics
+//   ----------------+------+-----------------------------------------------------------------
+//   s.start(o, h)   | int  | Listens on o.host:o.port (0: any free port) and returns the
+//                   |      | port, or throws `error` (kind connection) saying why it cannot.
+//                   |      | Serves in its own threads: each request becomes an http_request
+//                   |      | (`target` the raw path and query) passed to `h`, whose
+//                   |      | http_response is sent back. May answer 413 itself for a body over
+//                   |      | o.max_body_bytes, before reading it.
+//   s.stop()        | void | Stops accepting, lets requests in progress finish, joins its
+//                   |      | threads. start() may be called again afterwards.
+
+/// Handles one HTTP request to the receiver.
+using server_handler = std::function<http_response(http_request)>;
+
+namespace detail {
+template <class S, class = void> struct is_server_transport : std::false_type {};
+template <class S>
+struct is_server_transport<
+    S, std::void_t<decltype(std::declval<S &>().start(std::declval<const webhook_server_options &>(),
+                                                      std::declval<server_handler>())),
+                   decltype(std::declval<S &>().stop())>>
+    : std::is_convertible<decltype(std::declval<S &>().start(std::declval<const webhook_server_options &>(),
+                                                             std::declval<server_handler>())),
+                          int> {};
+
+// Compares without an early exit, so the time taken does not tell how much of a guess was right.
+inline bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
+  unsigned char diff = a.size() == b.size() ? 0 : 1;
+  const std::size_t n = a.size() < b.size() ? a.size() : b.size();
+  for (std::size_t i = 0; i < b.size(); ++i)
+    diff |= static_cast<unsigned char>((i < n ? a[i] : 0) ^ b[i]);
+  return diff == 0;
+}
+
+inline http_response reply(int status, std::string detail_text, http_headers headers = {}) {
+  http_response r;
+  r.status = status;
+  r.headers = std::move(headers);
+  r.headers.emplace_back("Content-Type", "application/json");
+  r.body = nlohmann::json{{"detail", std::move(detail_text)}}.dump();
+  return r;
+}
+
+inline http_response body_too_large(std::size_t max) {
+  return reply(413, "body larger than " + std::to_string(max) + " bytes");
+}
+} // namespace detail
+
+/// True when `S` models ServerTransport (see the table above).
+template <class S> inline constexpr bool is_server_transport_v = detail::is_server_transport<S>::value;
+
+/// The webhook receiver over any ServerTransport; `webhook_server` is the cpp-httplib one.
+template <class ServerTransport> class basic_webhook_server {
+  static_assert(is_server_transport_v<ServerTransport>,
+                "basic_webhook_server<S>: S must model ServerTransport, i.e. have `int start(const "
+                "webhook_server_options&, server_handler)` and `void stop()` (see the requirements "
+                "table in langgraph_webhooks.hpp).");
+
+public:
+  using transport_type = ServerTransport;
+  using event_handler = std::function<void(const webhook_event &)>;
+  using error_handler = std::function<void(const webhook_event &, std::exception_ptr)>;
+
+  /// A receiver with a default-constructed transport (reach it with transport() to set it up).
+  explicit basic_webhook_server(webhook_server_options options = {}) : options_(std::move(options)) {}
+  basic_webhook_server(const basic_webhook_server &) = delete;
+  basic_webhook_server &operator=(const basic_webhook_server &) = delete;
+  ~basic_webhook_server() { stop(); }
+
+  /// Called for each new event on the thread that received it; the delivery is answered
+  /// when it returns (500 if it throws, so the cloud server tries again). Keep it short: the
+  /// cloud server gives up after 30 s and retries. Set before start().
+  basic_webhook_server &on_event(event_handler handler) {
+    on_event_ = std::move(handler);
+    return *this;
+  }
+  /// Called when the event handler threw (with the exception); set before start().
+  basic_webhook_server &on_error(error_handler handler) {
+    on_error_ = std::move(handler);
+    return *this;
+  }
+
+  /// Starts listening (again after stop(), on the same port so that url() stays valid).
+  void start() {
+    std::lock_guard<std::mutex> lock(lifecycle_);
+    if (running_) return;
+    webhook_server_options o = options_;
+    if (port_ != 0) o.port = port_;
+    port_ = transport_.start(o, [this](http_request req) { return handle(std::move(req)); });
+    running_ = true;
+  }
+  /// Stops listening; deliveries in progress finish first. Events stay available to wait_for().
+  void stop() {
+    std::lock_guard<std::mutex> lock(lifecycle_);
+    if (!running_) return;
+    transport_.stop();
+    running_ = false;
+  }
+  bool running() const {
+    std::lock_guard<std::mutex> lock(lifecycle_);
+    return running_;
+  }
+  /// The bound port (0 before the first start()).
+  int port() const noexcept { return port_; }
+
+  /// The URL to pass as `webhook`: public_url when set, else http://host:port/path; with the
+  /// secret as a query parameter when `secret_in_url`.
+  std::string url() const {
+    std::string base;
+    if (!options_.public_url.empty()) {
+      base = options_.public_url;
+      if (parse_url(base).path.empty()) {
+        while (!base.empty() && base.back() == '/') base.pop_back();
+        base += options_.path;
+      }
+    } else {
+      std::string host = options_.host;
+      if (host == "0.0.0.0" || host.empty()) host = "127.0.0.1";
+      if (host == "::") host = "::1";
+      if (host.find(':') != std::string::npos) host = '[' + host + ']';
+      base = "http://" + host + ':' + std::to_string(port_) + options_.path;
+    }
+    if (!options_.secret.empty() && options_.secret_in_url) {
+      base += base.find('?') == std::string::npos ? '?' : '&';
+      base += percent_encode(options_.secret_query_param) + '=' + percent_encode(options_.secret);
+    }
+    return base;
+  }
+
+  /// What a cloud deployment would say about url() (see check_webhook_url).
+  webhook_url_check check_url(const webhook_url_policy &policy = {}) const {
+    return check_webhook_url(url(), policy);
+  }
+
+  /// The event of `run_id`, waiting up to `timeout` for it; also finds events that arrived
+  /// before the call (kept for `recent_for`, at most `recent_events`). nullopt on timeout.
+  std::optional<webhook_event> wait_for(const std::string &run_id, std::chrono::milliseconds timeout) {
+    std::unique_lock<std::mutex> lock(m_);
+    std::optional<webhook_event> found;
+    arrived_.wait_for(lock, timeout, [&] {
+      auto it = by_run_.find(run_id);
+      if (it == by_run_.end()) return false;
+      found = *it->second;
+      return true;
+    });
+    return found;
+  }
+
+  webhook_server_stats stats() const {
+    std::lock_guard<std::mutex> lock(m_);
+    webhook_server_stats s = stats_;
+    s.running = active_;
+    s.waiting = waiting_;
+    return s;
+  }
+  const webhook_server_options &options() const noexcept { return options_; }
+  ServerTransport &transport() noexcept { return transport_; }
+
+  /// Answers one request (what the transport calls): 404 another path, 405 another method,
+  /// 401 a missing or wrong secret, 413 a body over the limit, 400 a body that is not JSON,
+  /// 422 JSON that is not a run payload, 503 when `max_backlog` deliveries already wait,
+  /// 500 when the event handler threw, else 200 (also for a repeated delivery).
+  http_response handle(http_request req);
+
+private:
+  using clock = std::chrono::steady_clock;
+  struct recent {
+    std::string key; // run_id '\n' status
+    std::string run_id;
+    clock::time_point at;
+  };
+
+  http_response rejected(int status, std::string why, http_headers headers = {}) {
+    {
+      std::lock_guard<std::mutex> lock(m_);
+      ++(status == 503 ? stats_.busy : stats_.rejected);
+    }
+    return detail::reply(status, std::move(why), std::move(headers));
+  }
+  void forget_old(clock::time_point now); // with m_ held
+
+  webhook_server_options options_;
+  ServerTransport transport_;
+  event_handler on_event_;
+  error_handler on_error_;
+  mutable std::mutex lifecycle_;
+  bool running_ = false;
+  int port_ = 0;
+
+  mutable std::mutex m_;
+  std::condition_variable arrived_;   // a new event is in by_run_
+  std::condition_variable slot_free_; // a callback finished
+  std::size_t active_ = 0, waiting_ = 0;
+  std::unordered_map<std::string, std::shared_ptr<const webhook_event>> by_run_;
+  std::unordered_map<std::string, bool> seen_; // key -> delivered (false: in progress)
+  std::deque<recent> order_;
+  webhook_server_stats stats_;
+};
+
+template <class S> void basic_webhook_server<S>::forget_old(clock::time_point now) {
+  while (!order_.empty() &&
+         (order_.size() > options_.recent_events || now - order_.front().at > options_.recent_for)) {
+    const recent &r = order_.front();
+    auto seen = seen_.find(r.key);
+    if (seen != seen_.end() && seen->second) seen_.erase(seen);
+    auto ev = by_run_.find(r.run_id); // unless a newer event of the run replaced it
+    if (ev != by_run_.end() && ev->second->run_id + '\n' + ev->second->status_text == r.key)
+      by_run_.erase(ev);
+    order_.pop_front();
+  }
+}
+
+template <class S> http_response basic_webhook_server<S>::handle(http_request req) {
+  const std::size_t q = req.target.find('?');
+  const std::string path = percent_decode(std::string_view(req.target).substr(0, q));
+  query_params query = q == std::string::npos ? query_params() : parse_query(std::string_view(req.target).substr(q + 1));
+  if (path != options_.path) return rejected(404, "Not Found");
+  if (req.method != "POST") return rejected(405, "Method Not Allowed: use POST", {{"Allow", "POST"}});
+  if (!options_.secret.empty()) {
+    std::string_view given = req.header(options_.secret_header);
+    if (given.empty())
+      for (const auto &p : query)
+        if (p.first == options_.secret_query_param) given = p.second;
+    if (!detail::constant_time_equal(given, options_.secret))
+      return rejected(401, "missing or wrong webhook secret");
+  }
+  if (req.body.size() > options_.max_body_bytes) {
+    std::lock_guard<std::mutex> lock(m_);
+    ++stats_.rejected;
+    return detail::body_too_large(options_.max_body_bytes);
+  }
+
+  auto event = std::make_shared<webhook_event>();
+  try {
+    *event = webhook_event::from_body(std::move(req.body), std::move(query));
+  } catch (const payload_error &e) {
+    return rejected(e.not_json() ? 400 : 422, e.what());
+  }
+
+  const std::string key = event->run_id + '\n' + event->status_text;
+  {
+    std::unique_lock<std::mutex> lock(m_);
+    auto seen = seen_.find(key);
+    if (seen != seen_.end()) {
+      if (seen->second) {
+        ++stats_.duplicates;
+        return detail::reply(200, "duplicate delivery, already handled");
+      }
+      ++stats_.busy;
+      return detail::reply(503, "this delivery is being handled", {{"Retry-After", "1"}});
+    }
+    if (on_event_ && active_ >= options_.worker_threads && waiting_ >= options_.max_backlog) {
+      ++stats_.busy;
+      return detail::reply(503, "too many deliveries waiting", {{"Retry-After", "1"}});
+    }
+    seen_.emplace(key, false);
+    const auto now = clock::now();
+    by_run_[event->run_id] = event;
+    order_.push_back(recent{key, event->run_id, now});
+    forget_old(now);
+    arrived_.notify_all();
+    if (on_event_) {
+      ++waiting_;
+      slot_free_.wait(lock, [&] { return active_ < options_.worker_threads; });
+      --waiting_;
+      ++active_;
+    }
+  }
+  std::exception_ptr failure;
+  if (on_event_) {
+    try {
+      on_event_(*event);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+  }
+  {
+    std::lock_guard<std::mutex> lock(m_);
+    if (on_event_) {
+      --active_;
+      slot_free_.notify_one();
+    }
+    if (failure) {
+      seen_.erase(key); // a retry is handled afresh
+      ++stats_.failed;
+    } else {
+      seen_[key] = true;
+      ++stats_.accepted;
+    }
+  }
+  if (failure) {
+    if (on_error_) {
+      try {
+        on_error_(*event, failure);
+      } catch (...) {
+      }
+    }
+    return detail::reply(500, "the webhook handler failed");
+  }
+  return detail::reply(200, "ok");
+}
+
 // ==== mock transport ====
 
 /// A ClientTransport for tests: records every request and plays scripted answers in order.
@@ -2287,6 +3108,57 @@ private:
     return *this;
   }
   std::shared_ptr<state> state_;
+};
+
+/// A ServerTransport for tests: no sockets. `request()` and `post()` call the receiver the way
+/// a connection would; calls from several threads at once are fine.
+class mock_server_transport {
+public:
+  int start(const webhook_server_options &o, server_handler handler) {
+    std::lock_guard<std::mutex> lock(m_);
+    handler_ = std::move(handler);
+    ++starts_;
+    return o.port != 0 ? o.port : 49152;
+  }
+  void stop() {
+    std::lock_guard<std::mutex> lock(m_);
+    handler_ = nullptr;
+  }
+  bool running() const {
+    std::lock_guard<std::mutex> lock(m_);
+    return static_cast<bool>(handler_);
+  }
+  /// How many times start() was called.
+  int starts() const {
+    std::lock_guard<std::mutex> lock(m_);
+    return starts_;
+  }
+
+  /// Hands `req` to the receiver; throws std::logic_error when it is not started.
+  http_response request(http_request req) const {
+    server_handler h;
+    {
+      std::lock_guard<std::mutex> lock(m_);
+      if (!handler_) throw std::logic_error("mock_server_transport: the receiver is not started");
+      h = handler_;
+    }
+    return h(std::move(req));
+  }
+  /// A POST of `body` to `target` (path and query), as the JS server sends it (text/plain).
+  http_response post(std::string target, std::string body, http_headers headers = {}) const {
+    http_request req;
+    req.method = "POST";
+    req.target = std::move(target);
+    req.headers = std::move(headers);
+    req.headers.emplace_back("Content-Type", "text/plain;charset=UTF-8");
+    req.body = std::move(body);
+    return request(std::move(req));
+  }
+
+private:
+  mutable std::mutex m_;
+  server_handler handler_;
+  int starts_ = 0;
 };
 
 // ==== cpp-httplib transport ====
@@ -2446,6 +3318,159 @@ private:
 
 /// The client most programs use: `lgw::client c("http://127.0.0.1:2024");`
 using client = basic_client<httplib_client_transport>;
+
+namespace detail {
+// What httplib::TaskQueue::enqueue returns in this version (void before 0.15, bool after).
+using enqueue_result = decltype(std::declval<httplib::TaskQueue &>().enqueue(std::function<void()>()));
+template <class R> R enqueue_ok() {
+  if constexpr (!std::is_void_v<R>) return true;
+}
+
+// cpp-httplib serves a keep-alive connection on one pool thread until it closes, so a fixed
+// pool lets a few busy LangGraph servers starve a new one. This pool starts a thread whenever
+// none is idle (up to a cap), so every connection is served at once.
+class on_demand_pool final : public httplib::TaskQueue {
+public:
+  explicit on_demand_pool(std::size_t max_threads) : max_threads_(max_threads < 1 ? 1 : max_threads) {}
+  ~on_demand_pool() override { shutdown(); }
+
+  enqueue_result enqueue(std::function<void()> fn) override {
+    {
+      std::lock_guard<std::mutex> lock(m_);
+      jobs_.push_back(std::move(fn));
+      if (idle_ == 0 && threads_.size() < max_threads_) threads_.emplace_back([this] { work(); });
+    }
+    cv_.notify_one();
+    return enqueue_ok<enqueue_result>();
+  }
+  void shutdown() override {
+    {
+      std::lock_guard<std::mutex> lock(m_);
+      if (stopping_) return;
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    for (auto &t : threads_) t.join(); // threads_ no longer changes: enqueue comes from the
+                                       // accept loop, which has ended when shutdown is called
+  }
+
+private:
+  void work() {
+    std::unique_lock<std::mutex> lock(m_);
+    for (;;) {
+      ++idle_;
+      cv_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
+      --idle_;
+      if (jobs_.empty()) return; // stopping, and nothing left to serve
+      auto fn = std::move(jobs_.front());
+      jobs_.pop_front();
+      lock.unlock();
+      fn();
+      lock.lock();
+    }
+  }
+
+  const std::size_t max_threads_;
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> jobs_;
+  std::vector<std::thread> threads_;
+  std::size_t idle_ = 0;
+  bool stopping_ = false;
+};
+} // namespace detail
+
+/// The default ServerTransport: a cpp-httplib server on its own thread, TCP_NODELAY, a thread
+/// per connection (created on demand, up to max_connections), the body limit enforced from
+/// Content-Length before the body is read, and a listen backlog raised to `listen_backlog`
+/// (Debian's compiled cpp-httplib listens with 5).
+class httplib_server_transport {
+public:
+  httplib_server_transport() = default;
+  httplib_server_transport(httplib_server_transport &&) = default;
+  ~httplib_server_transport() { stop(); }
+
+  int start(const webhook_server_options &o, server_handler handler) {
+    stop();
+    server_ = std::make_unique<httplib::Server>();
+    httplib::Server &s = *server_;
+    s.set_tcp_nodelay(true);
+    s.set_payload_max_length(o.max_body_bytes);
+    s.set_read_timeout(o.read_timeout);
+    s.set_write_timeout(o.write_timeout);
+    s.set_keep_alive_timeout(static_cast<time_t>(o.keep_alive_timeout.count()));
+    s.set_keep_alive_max_count(o.keep_alive_max_requests);
+    const std::size_t max_connections = o.max_connections;
+    s.new_task_queue = [max_connections] { return new detail::on_demand_pool(max_connections); };
+    int listen_socket = -1;
+    s.set_socket_options([&listen_socket](socket_t sock) {
+      int yes = 1; // SO_REUSEADDR, not httplib's SO_REUSEPORT: a second receiver on the same
+                   // port must fail, not silently share the deliveries
+      ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, reinterpret_cast<const char *>(&yes), sizeof(yes));
+      listen_socket = static_cast<int>(sock);
+    });
+    auto send = [](const http_response &out, httplib::Response &res) {
+      res.status = out.status;
+      std::string type = "application/json";
+      for (const auto &h : out.headers) {
+        if (detail::iequals(h.first, "Content-Type"))
+          type = h.second;
+        else
+          res.set_header(h.first.c_str(), h.second);
+      }
+      res.set_content(out.body, type.c_str());
+    };
+    // cpp-httplib reads (and drops) an oversized body before it answers 413: answer from the
+    // Content-Length instead, and close the connection rather than read the body.
+    s.set_pre_routing_handler([send, max = o.max_body_bytes](const httplib::Request &req, httplib::Response &res) {
+      const std::string length = req.get_header_value("Content-Length");
+      if (length.empty() || std::strtoull(length.c_str(), nullptr, 10) <= max)
+        return httplib::Server::HandlerResponse::Unhandled;
+      send(detail::body_too_large(max), res);
+      res.set_header("Connection", "close");
+      return httplib::Server::HandlerResponse::Handled;
+    });
+    auto serve = [send, handler = std::move(handler)](const httplib::Request &req, httplib::Response &res) {
+      http_request r;
+      r.method = req.method;
+      r.target = req.target;
+      for (const auto &h : req.headers) r.headers.emplace_back(h.first, h.second);
+      r.body = req.body;
+      send(handler(std::move(r)), res);
+    };
+    s.Get(".*", serve);
+    s.Post(".*", serve);
+    s.Put(".*", serve);
+    s.Delete(".*", serve);
+    s.Patch(".*", serve);
+    s.Options(".*", serve);
+
+    const int port = o.port == 0 ? s.bind_to_any_port(o.host) : (s.bind_to_port(o.host, o.port) ? o.port : -1);
+    if (port <= 0) {
+      server_.reset();
+      throw error(error_kind::connection, {}, 0,
+                  "cannot listen on " + o.host + ':' + std::to_string(o.port) + " (in use, or not an address of this host)");
+    }
+    if (listen_socket >= 0) ::listen(listen_socket, o.listen_backlog);
+    thread_ = std::thread([&s] { s.listen_after_bind(); });
+    for (int i = 0; i < 5000 && !s.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    return port;
+  }
+
+  void stop() {
+    if (!server_) return;
+    server_->stop();
+    if (thread_.joinable()) thread_.join();
+    server_.reset();
+  }
+
+private:
+  std::unique_ptr<httplib::Server> server_;
+  std::thread thread_;
+};
+
+/// The webhook receiver most programs use: `lgw::webhook_server hooks; hooks.start();`
+using webhook_server = basic_webhook_server<httplib_server_transport>;
 
 #endif // LANGGRAPH_WEBHOOKS_NO_HTTPLIB
 

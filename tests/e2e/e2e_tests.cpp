@@ -6,9 +6,9 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <condition_variable>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -37,65 +37,38 @@ lgw::client make_client() {
   return lgw::client(server_url(), o);
 }
 
-// Records every webhook POSTed to http://127.0.0.1:<port>/hook, by run id. The dev server
-// loses a run worker for every delivery that fails, so this listener stays up for the whole
-// test program and answers at once.
+// The library's own receiver on a loopback port, for the whole test program: the dev server
+// loses a run worker for every delivery that fails, so it stays up and answers at once.
 class webhook_listener {
 public:
-  webhook_listener() {
-    server_.Post("/hook", [this](const httplib::Request &req, httplib::Response &res) {
-      auto body = json::parse(req.body, nullptr, false);
-      {
-        std::lock_guard<std::mutex> lock(m_);
-        calls_.push_back({body, req.get_header_value("Content-Type"), req.get_param_value("token")});
-      }
-      cv_.notify_all();
-      res.status = 204;
+  webhook_listener() : server_(options()) {
+    server_.on_event([this](const lgw::webhook_event &e) {
+      std::lock_guard<std::mutex> lock(m_);
+      ++counts_[e.run_id];
     });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    for (int i = 0; i < 500 && !server_.is_running(); ++i) std::this_thread::sleep_for(2ms);
+    server_.start();
   }
-  ~webhook_listener() {
-    server_.stop();
-    thread_.join();
-  }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/hook?token=e2e"; }
-
-  struct call {
-    json body;
-    std::string content_type;
-    std::string token;
-  };
-
-  // The webhook for `run_id`, waiting up to `timeout`; null json when none came.
-  call wait_for(const std::string &run_id, std::chrono::milliseconds timeout = 20s) {
-    std::unique_lock<std::mutex> lock(m_);
-    call found;
-    cv_.wait_for(lock, timeout, [&] {
-      for (const auto &c : calls_)
-        if (c.body.is_object() && c.body.value("run_id", "") == run_id) {
-          found = c;
-          return true;
-        }
-      return false;
-    });
-    return found;
+  std::string url() const { return server_.url(); }
+  // The webhook of `run_id`; fails the test when none comes in time.
+  lgw::webhook_event wait_for(const std::string &run_id, std::chrono::milliseconds timeout = 20s) {
+    auto ev = server_.wait_for(run_id, timeout);
+    REQUIRE_MESSAGE(ev, "no webhook for run " << run_id);
+    return *ev;
   }
   std::size_t count_for(const std::string &run_id) {
     std::lock_guard<std::mutex> lock(m_);
-    std::size_t n = 0;
-    for (const auto &c : calls_) n += c.body.is_object() && c.body.value("run_id", "") == run_id;
-    return n;
+    return counts_[run_id];
   }
 
 private:
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
+  static lgw::webhook_server_options options() {
+    lgw::webhook_server_options o;
+    o.secret = "e2e";
+    return o;
+  }
+  lgw::webhook_server server_;
   std::mutex m_;
-  std::condition_variable cv_;
-  std::vector<call> calls_;
+  std::map<std::string, std::size_t> counts_;
 };
 
 webhook_listener &listener() {
@@ -197,11 +170,14 @@ TEST_CASE("create run with a webhook: the run records it, join returns the outpu
   CHECK(c.runs().get(run.thread_id, run.run_id).status == lgw::run_status::success);
 
   auto hook = listener().wait_for(run.run_id);
-  REQUIRE(hook.body.is_object());
-  CHECK(hook.body["status"] == "success");
-  CHECK(hook.body["thread_id"] == run.thread_id);
-  CHECK(hook.token == "e2e");
-  CHECK(last_message(hook.body["values"]) == "echo: create");
+  CHECK(hook.status == lgw::run_status::success);
+  CHECK(hook.thread_id == run.thread_id);
+  CHECK(hook.query_value("token") == "e2e");
+  REQUIRE(hook.values());
+  CHECK(last_message(*hook.values()) == "echo: create");
+  REQUIRE(hook.run_started_at);
+  REQUIRE(hook.run_ended_at);
+  CHECK(*hook.run_ended_at >= *hook.run_started_at);
   std::this_thread::sleep_for(300ms);
   CHECK(listener().count_for(run.run_id) == 1);
 }
@@ -217,8 +193,7 @@ TEST_CASE("wait on a thread with a webhook: output, run id from Content-Location
   CHECK(last_message(out.values) == "echo: wait");
   CHECK(out.thread_id == r.thread_id);
   REQUIRE_FALSE(out.run_id.empty());
-  auto hook = listener().wait_for(out.run_id);
-  CHECK(hook.body["status"] == "success");
+  CHECK(listener().wait_for(out.run_id).status == lgw::run_status::success);
 }
 
 TEST_CASE("wait through the keep-alive newlines of a slow run") {
@@ -241,7 +216,7 @@ TEST_CASE("stateless wait and create with a webhook") {
   lgw::run_output out = c.runs().wait(w);
   CHECK(last_message(out.values) == "echo: stateless wait");
   REQUIRE_FALSE(out.run_id.empty());
-  CHECK(listener().wait_for(out.run_id).body["status"] == "success");
+  CHECK(listener().wait_for(out.run_id).status_text == "success");
 
   lgw::create_run_stateless_request cr;
   cr.assistant_id = "agent";
@@ -250,9 +225,8 @@ TEST_CASE("stateless wait and create with a webhook") {
   lgw::run run = c.runs().create(cr);
   CHECK(run.kwargs["webhook"] == listener().url());
   auto hook = listener().wait_for(run.run_id);
-  REQUIRE(hook.body.is_object());
-  CHECK(hook.body["status"] == "success");
-  CHECK(hook.content_type.find("text/plain") == 0); // the JS server does not say JSON
+  CHECK(hook.status == lgw::run_status::success);
+  CHECK_FALSE(hook.values()); // stateless runs: no values on this server
 }
 
 TEST_CASE("a failed run through wait is run_failed with the run's error; raise_error=false returns it") {
@@ -274,8 +248,9 @@ TEST_CASE("a failed run through wait is run_failed with the run's error; raise_e
   REQUIRE(out.error);
   CHECK(out.error->message == "boom");
   auto hook = listener().wait_for(out.run_id);
-  CHECK(hook.body["status"] == "error");
-  CHECK(hook.body["error"] == "boom");
+  CHECK(hook.status == lgw::run_status::error);
+  REQUIRE(hook.error);
+  CHECK(hook.error->message == "boom");
 }
 
 TEST_CASE("cancel: interrupt while running, and rollback with wait") {
@@ -294,7 +269,7 @@ TEST_CASE("cancel: interrupt while running, and rollback with wait") {
   lgw::run interrupted = slow_run();
   REQUIRE(interrupted.status == lgw::run_status::running);
   c.runs().cancel(interrupted.thread_id, interrupted.run_id);
-  CHECK(listener().wait_for(interrupted.run_id).body["status"] == "interrupted");
+  CHECK(listener().wait_for(interrupted.run_id).status_text == "interrupted");
   CHECK(c.runs().get(interrupted.thread_id, interrupted.run_id).status ==
         lgw::run_status::interrupted);
 
@@ -302,8 +277,9 @@ TEST_CASE("cancel: interrupt while running, and rollback with wait") {
   REQUIRE(rolled_back.status == lgw::run_status::running);
   c.runs().cancel(rolled_back.thread_id, rolled_back.run_id, true, lgw::cancel_action::rollback);
   auto hook = listener().wait_for(rolled_back.run_id);
-  CHECK(hook.body["status"] == "error"); // the JS server's report of a rollback
-  CHECK(hook.body["error"] == "rollback");
+  CHECK(hook.status == lgw::run_status::error); // the JS server's report of a rollback
+  REQUIRE(hook.error);
+  CHECK(hook.error->message == "rollback");
 }
 
 TEST_CASE("a busy thread refuses a second run (JS server: 422 with a plain-text message)") {
@@ -322,7 +298,7 @@ TEST_CASE("a busy thread refuses a second run (JS server: 422 with a plain-text 
   CHECK(e.message().find("Thread is already running a task") == 0);
   CHECK(e.endpoint() == "POST /threads/" + r.thread_id + "/runs");
   c.runs().cancel(first.thread_id, first.run_id, true);
-  CHECK(listener().wait_for(first.run_id).body["status"] == "interrupted");
+  CHECK(listener().wait_for(first.run_id).status_text == "interrupted");
 
   r.multitask_strategy = lgw::multitask_strategy::enqueue;
   lgw::run queued = c.runs().create(r);
@@ -361,7 +337,7 @@ TEST_CASE("a breakpoint stop ends the run normally; resuming finishes it") {
   r.webhook = listener().url();
   lgw::run_output stopped = c.runs().wait(r);
   CHECK(stopped.values.contains("__interrupt__"));
-  CHECK(listener().wait_for(stopped.run_id).body["status"] == "success");
+  CHECK(listener().wait_for(stopped.run_id).status_text == "success");
 
   lgw::wait_run_request resume;
   resume.thread_id = r.thread_id;
@@ -396,7 +372,7 @@ TEST_CASE("stream a thread run in several modes, with a webhook") {
   CHECK(last_message(last_values->data) == "echo: stream");
   CHECK(res.parts == parts.size());
   CHECK(res.last_event_id == parts.back().id);
-  CHECK(listener().wait_for(res.run_id).body["status"] == "success");
+  CHECK(listener().wait_for(res.run_id).status_text == "success");
 }
 
 TEST_CASE("stream a stateless run with a webhook") {
@@ -415,7 +391,7 @@ TEST_CASE("stream a stateless run with a webhook") {
   CHECK(events.front() == "metadata");
   CHECK(std::count(events.begin(), events.end(), "updates") == 2);
   REQUIRE_FALSE(res.run_id.empty());
-  CHECK(listener().wait_for(res.run_id).body["status"] == "success");
+  CHECK(listener().wait_for(res.run_id).status_text == "success");
 }
 
 TEST_CASE("a failing run's stream delivers the error event, then throws run_failed") {
@@ -434,7 +410,7 @@ TEST_CASE("a failing run's stream delivers the error event, then throws run_fail
   CHECK(e.kind() == lgw::error_kind::run_failed);
   CHECK(e.message() == "stream boom");
   const std::string run_id = parts.front().data.value("run_id", "");
-  CHECK(listener().wait_for(run_id).body["status"] == "error");
+  CHECK(listener().wait_for(run_id).status_text == "error");
 }
 
 TEST_CASE("stop a resumable stream early, then join it from the last event id") {
@@ -467,7 +443,7 @@ TEST_CASE("stop a resumable stream early, then join it from the last event id") 
   for (std::size_t i = 1; i < rest.size(); ++i) CHECK(std::stoi(rest[i].id) == std::stoi(rest[i - 1].id) + 1);
   CHECK(last_message(rest.back().data) == "echo: resume");
   CHECK(second.run_id == first.run_id);
-  CHECK(listener().wait_for(first.run_id).body["status"] == "success");
+  CHECK(listener().wait_for(first.run_id).status_text == "success");
 }
 
 TEST_CASE("stopping a stream early leaves the run going; its webhook still arrives") {
@@ -483,6 +459,21 @@ TEST_CASE("stopping a stream early leaves the run going; its webhook still arriv
   CHECK(res.stopped);
   CHECK(res.parts == 1);
   auto hook = listener().wait_for(res.run_id);
-  CHECK(hook.body["status"] == "success");
-  CHECK(last_message(hook.body["values"]) == "echo: leave");
+  CHECK(hook.status == lgw::run_status::success);
+  REQUIRE(hook.values());
+  CHECK(last_message(*hook.values()) == "echo: leave");
+}
+
+TEST_CASE("wait_for after /wait returned: the webhook had already arrived") {
+  auto c = make_client();
+  lgw::wait_run_request r;
+  r.thread_id = c.threads().create().thread_id;
+  r.assistant_id = "agent";
+  r.input = hello("race");
+  r.webhook = listener().url();
+  lgw::run_output out = c.runs().wait(r);
+  // the JS server posts the webhook ~500 ms before /wait answers: it must already be there
+  auto ev = listener().wait_for(out.run_id, 0ms);
+  CHECK(ev.status == lgw::run_status::success);
+  CHECK(listener().count_for(out.run_id) == 1);
 }

@@ -1,0 +1,376 @@
+// The webhook receiver through the mock server transport: every answer, the event's fields
+// from both servers' payloads, duplicates, the backlog, wait_for, URLs and the URL preflight.
+#include "langgraph_webhooks.hpp"
+
+#include "test_support.hpp"
+
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <thread>
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+using mock_server = lgw::basic_webhook_server<lgw::mock_server_transport>;
+
+// What the JS dev server sends (observed): text/plain, message string error, LangChain
+// constructor-form messages in values.
+const char *const js_payload = R"({"run_id":"01a2207e-6e6e-770f-a132-1897638a803d","thread_id":"01a2207e-6de3-7119-9f60-7cee44f67ce0",
+ "assistant_id":"fe096781-5601-53d2-b2f6-0d3403f7e9ca","metadata":{"created_by":"system","graph_id":"agent"},
+ "status":"success","kwargs":{"input":{"messages":[{"role":"human","content":"hook me"}]},"webhook":"http://127.0.0.1:36781/hook?token=abc"},
+ "multitask_strategy":"reject","created_at":"2026-11-28T04:51:26.446Z","updated_at":"2026-11-28T04:51:26.479Z",
+ "run_started_at":"2026-11-28T04:51:26.450Z","run_ended_at":"2026-11-28T04:51:26.479Z","webhook_sent_at":"2026-11-28T04:51:26.480Z",
+ "values":{"messages":[{"lc":1,"type":"constructor","id":["langchain_core","messages","AIMessage"],"kwargs":{"content":"echo: hook me"}}]}})";
+
+// What the Python cloud server sends for a failed run (>= 0.7.46): error object, +00:00 times.
+const char *const py_error_payload = R"({"run_id":"1ef-py","thread_id":"t-py","assistant_id":"a-py","status":"error",
+ "created_at":"2025-06-01T10:00:00.123456+00:00","run_started_at":"2025-06-01T10:00:00.200000+00:00",
+ "run_ended_at":"2025-06-01T10:00:01.700000+00:00","webhook_sent_at":"2025-06-01T10:00:01.700100+00:00",
+ "values":null,"error":{"error":"ValueError","message":"bad \u00e9 input"},"metadata":{},"kwargs":{}})";
+
+std::string payload(const std::string &run_id, const std::string &status = "success") {
+  return json{{"run_id", run_id}, {"thread_id", "t"}, {"status", status}, {"values", {{"n", 1}}}}.dump();
+}
+
+lgw::webhook_server_options opts() {
+  lgw::webhook_server_options o;
+  o.path = "/hook";
+  return o;
+}
+
+std::string detail_of(const lgw::http_response &r) { return json::parse(r.body).at("detail"); }
+
+} // namespace
+
+TEST_CASE("receiver: a JS server payload becomes a typed event") {
+  mock_server hooks(opts());
+  std::vector<lgw::webhook_event> got;
+  hooks.on_event([&](const lgw::webhook_event &e) { got.push_back(e); });
+  hooks.start();
+  auto res = hooks.transport().post("/hook?route=billing&token=x", js_payload);
+  CHECK(res.status == 200);
+  REQUIRE(got.size() == 1);
+  const lgw::webhook_event &e = got[0];
+  CHECK(e.run_id == "01a2207e-6e6e-770f-a132-1897638a803d");
+  CHECK(e.thread_id == "01a2207e-6de3-7119-9f60-7cee44f67ce0");
+  CHECK(e.assistant_id == "fe096781-5601-53d2-b2f6-0d3403f7e9ca");
+  CHECK(e.status == lgw::run_status::success);
+  CHECK(e.status_text == "success");
+  REQUIRE(e.run_started_at);
+  REQUIRE(e.run_ended_at);
+  CHECK(*e.run_ended_at - *e.run_started_at == 29ms);
+  CHECK(e.created_at);
+  CHECK(e.updated_at);
+  CHECK(e.webhook_sent_at);
+  CHECK_FALSE(e.error);
+  CHECK(e.query_value("route") == "billing");
+  CHECK(e.metadata()["graph_id"] == "agent");
+  CHECK(e.kwargs()["webhook"] == "http://127.0.0.1:36781/hook?token=abc");
+  REQUIRE(e.values());
+  CHECK((*e.values())["messages"][0]["kwargs"]["content"] == "echo: hook me");
+  CHECK(e.json() == json::parse(js_payload));
+  CHECK(e.body == js_payload);
+}
+
+TEST_CASE("receiver: the cloud server's error object and a string error both normalise") {
+  auto py = lgw::webhook_event::from_body(py_error_payload);
+  CHECK(py.status == lgw::run_status::error);
+  REQUIRE(py.error);
+  CHECK(py.error->error == "ValueError");
+  CHECK(py.error->message == "bad \xC3\xA9 input");
+  CHECK_FALSE(py.values()); // null
+  CHECK(py.kwargs() == json::object());
+  REQUIRE(py.created_at);
+  CHECK(py.created_at->time_since_epoch().count() % 1000000 == 123456);
+
+  auto js = lgw::webhook_event::from_body(R"({"run_id":"r","status":"error","error":"rollback"})");
+  REQUIRE(js.error);
+  CHECK(js.error->error.empty());
+  CHECK(js.error->message == "rollback");
+  CHECK_FALSE(js.values()); // absent
+  CHECK(js.metadata().is_null());
+}
+
+TEST_CASE("receiver: statuses outside the Run enum are kept") {
+  auto rb = lgw::webhook_event::from_body(R"({"run_id":"r","status":"rollback"})");
+  CHECK(rb.status == lgw::run_status::rollback);
+  auto odd = lgw::webhook_event::from_body(R"({"run_id":"r","status":"evaporated"})");
+  CHECK(odd.status == lgw::run_status::unknown);
+  CHECK(odd.status_text == "evaporated");
+  auto esc = lgw::webhook_event::from_body(R"({"run_id":"r\u002d1","status":"timeout","thread_id":null})");
+  CHECK(esc.run_id == "r-1");
+  CHECK(esc.status == lgw::run_status::timeout);
+  CHECK(esc.thread_id.empty());
+}
+
+TEST_CASE("receiver: every refusal has its status and a clear reason") {
+  lgw::webhook_server_options o = opts();
+  o.secret = "s3cr3t";
+  o.max_body_bytes = 2048;
+  mock_server hooks(o);
+  int calls = 0;
+  hooks.on_event([&](const lgw::webhook_event &) { ++calls; });
+  hooks.start();
+  auto &t = hooks.transport();
+
+  auto r404 = t.post("/other?token=s3cr3t", payload("r1"));
+  CHECK(r404.status == 404);
+
+  lgw::http_request get;
+  get.method = "GET";
+  get.target = "/hook?token=s3cr3t";
+  auto r405 = t.request(get);
+  CHECK(r405.status == 405);
+  CHECK(r405.header("Allow") == "POST");
+
+  CHECK(t.post("/hook", payload("r1")).status == 401);
+  CHECK(t.post("/hook?token=s3cr3", payload("r1")).status == 401);
+  CHECK(t.post("/hook?token=s3cr3tX", payload("r1")).status == 401);
+  auto r401 = t.post("/hook?token=wrong", payload("r1"));
+  CHECK(detail_of(r401) == "missing or wrong webhook secret");
+  CHECK(r401.body.find("wrong\"") == std::string::npos);
+
+  auto r413 = t.post("/hook?token=s3cr3t", std::string(3000, ' ') + payload("r1"));
+  CHECK(r413.status == 413);
+
+  auto r400 = t.post("/hook?token=s3cr3t", R"({"run_id": "r1", )");
+  CHECK(r400.status == 400);
+  CHECK(detail_of(r400).find("not JSON") != std::string::npos);
+  CHECK(t.post("/hook?token=s3cr3t", "").status == 400);
+  CHECK(t.post("/hook?token=s3cr3t", "\xff").status == 400);
+
+  auto r422 = t.post("/hook?token=s3cr3t", R"({"status":"success"})");
+  CHECK(r422.status == 422);
+  CHECK(detail_of(r422) == "not a LangGraph run payload: no \"run_id\"");
+  CHECK(t.post("/hook?token=s3cr3t", R"([{"run_id":"r1"}])").status == 422);
+  CHECK(t.post("/hook?token=s3cr3t", R"("r1")").status == 422);
+  CHECK(t.post("/hook?token=s3cr3t", R"({"run_id":7})").status == 422);
+  CHECK(t.post("/hook?token=s3cr3t", R"({"run_id":"r1","status":{"x":1}})").status == 422);
+
+  CHECK(calls == 0);
+  auto stats = hooks.stats();
+  CHECK(stats.rejected == 15);
+  CHECK(stats.accepted == 0);
+
+  CHECK(t.post("/hook?token=s3cr3t", payload("r1")).status == 200);
+  CHECK(t.post("/hook", payload("r2"), {{"X-Webhook-Secret", "s3cr3t"}}).status == 200);
+  CHECK(calls == 2);
+}
+
+TEST_CASE("receiver: a repeated (run_id, status) is acknowledged once and delivered once") {
+  mock_server hooks(opts());
+  std::vector<std::string> seen;
+  hooks.on_event([&](const lgw::webhook_event &e) { seen.push_back(e.run_id + ':' + e.status_text); });
+  hooks.start();
+  auto &t = hooks.transport();
+  CHECK(t.post("/hook", payload("r1")).status == 200);
+  CHECK(t.post("/hook", payload("r1")).status == 200);
+  CHECK(t.post("/hook", payload("r1", "error")).status == 200); // another outcome is another event
+  CHECK(seen == std::vector<std::string>{"r1:success", "r1:error"});
+  CHECK(hooks.stats().duplicates == 1);
+  CHECK(hooks.stats().accepted == 2);
+}
+
+TEST_CASE("receiver: a handler that throws answers 500, reports the error, and a retry is handled") {
+  mock_server hooks(opts());
+  int attempts = 0;
+  std::vector<std::string> errors;
+  hooks.on_event([&](const lgw::webhook_event &) {
+    if (++attempts == 1) throw std::runtime_error("database down");
+  });
+  hooks.on_error([&](const lgw::webhook_event &e, std::exception_ptr ex) {
+    try {
+      std::rethrow_exception(ex);
+    } catch (const std::exception &x) {
+      errors.push_back(e.run_id + ": " + x.what());
+    }
+  });
+  hooks.start();
+  auto &t = hooks.transport();
+  CHECK(t.post("/hook", payload("r1")).status == 500);
+  CHECK(errors == std::vector<std::string>{"r1: database down"});
+  CHECK(t.post("/hook", payload("r1")).status == 200); // the cloud server's retry
+  CHECK(attempts == 2);
+  CHECK(hooks.stats().failed == 1);
+  CHECK(hooks.stats().accepted == 1);
+}
+
+TEST_CASE("receiver: wait_for finds events that came before and after the call") {
+  mock_server hooks(opts());
+  hooks.start();
+  CHECK(hooks.transport().post("/hook", payload("early")).status == 200);
+  auto early = hooks.wait_for("early", 0ms);
+  REQUIRE(early);
+  CHECK(early->values() == json{{"n", 1}});
+
+  std::thread later([&] {
+    std::this_thread::sleep_for(50ms);
+    hooks.transport().post("/hook", payload("late", "interrupted"));
+  });
+  auto late = hooks.wait_for("late", 10s);
+  later.join();
+  REQUIRE(late);
+  CHECK(late->status == lgw::run_status::interrupted);
+  CHECK_FALSE(hooks.wait_for("never", 20ms));
+}
+
+TEST_CASE("receiver: recent events are bounded in number") {
+  lgw::webhook_server_options o = opts();
+  o.recent_events = 3;
+  mock_server hooks(o);
+  hooks.start();
+  for (int i = 0; i < 5; ++i) hooks.transport().post("/hook", payload("r" + std::to_string(i)));
+  CHECK_FALSE(hooks.wait_for("r0", 0ms));
+  CHECK_FALSE(hooks.wait_for("r1", 0ms));
+  CHECK(hooks.wait_for("r4", 0ms));
+  // forgotten events are handled afresh if delivered again
+  CHECK(hooks.transport().post("/hook", payload("r0")).status == 200);
+  CHECK(hooks.stats().duplicates == 0);
+}
+
+TEST_CASE("receiver: callbacks run at most worker_threads at a time; the backlog is bounded (503)") {
+  lgw::webhook_server_options o = opts();
+  o.worker_threads = 2;
+  o.max_backlog = 1;
+  mock_server hooks(o);
+  std::mutex m;
+  std::condition_variable cv;
+  int running = 0, peak = 0;
+  bool release = false;
+  hooks.on_event([&](const lgw::webhook_event &) {
+    std::unique_lock<std::mutex> lock(m);
+    peak = std::max(peak, ++running);
+    cv.notify_all();
+    cv.wait(lock, [&] { return release; });
+    --running;
+  });
+  hooks.start();
+  std::vector<int> statuses(3);
+  std::vector<std::thread> senders;
+  for (int i = 0; i < 3; ++i)
+    senders.emplace_back([&, i] { statuses[std::size_t(i)] = hooks.transport().post("/hook", payload("r" + std::to_string(i))).status; });
+  {
+    std::unique_lock<std::mutex> lock(m);
+    cv.wait_for(lock, 10s, [&] { return running == 2; });
+  }
+  // two callbacks run, one delivery waits: the next one is refused
+  for (int i = 0; i < 5000 && hooks.stats().waiting < 1; ++i) std::this_thread::sleep_for(1ms);
+  CHECK(hooks.stats().running == 2);
+  CHECK(hooks.stats().waiting == 1);
+  auto busy = hooks.transport().post("/hook", payload("overflow"));
+  CHECK(busy.status == 503);
+  CHECK(busy.header("Retry-After") == "1");
+  {
+    std::lock_guard<std::mutex> lock(m);
+    release = true;
+  }
+  cv.notify_all();
+  for (auto &s : senders) s.join();
+  CHECK(statuses == std::vector<int>{200, 200, 200});
+  CHECK(peak == 2);
+  CHECK(hooks.stats().busy == 1);
+  CHECK(hooks.stats().accepted == 3);
+}
+
+TEST_CASE("receiver: url(), secrets, public_url, restart keeps the port") {
+  lgw::webhook_server_options o;
+  o.secret = "a b&c";
+  mock_server hooks(o);
+  hooks.start();
+  CHECK(hooks.url() == "http://127.0.0.1:49152/langgraph/webhook?token=a%20b%26c");
+  CHECK(hooks.transport().post("/langgraph/webhook?token=a%20b%26c", payload("r")).status == 200);
+  hooks.stop();
+  CHECK_FALSE(hooks.transport().running());
+  CHECK_THROWS_AS(hooks.transport().post("/langgraph/webhook", payload("r")), std::logic_error);
+  hooks.start();
+  CHECK(hooks.transport().starts() == 2);
+  CHECK(hooks.port() == 49152);
+  CHECK(hooks.wait_for("r", 0ms)); // events survive a restart
+
+  lgw::webhook_server_options pub;
+  pub.public_url = "https://abc.tunnel.example";
+  pub.secret = "k";
+  pub.secret_in_url = false;
+  mock_server behind(pub);
+  behind.start();
+  CHECK(behind.url() == "https://abc.tunnel.example/langgraph/webhook");
+  CHECK(behind.check_url().ok());
+  pub.public_url = "https://lb.example/custom/path";
+  CHECK(mock_server(pub).url() == "https://lb.example/custom/path");
+
+  lgw::webhook_server_options any;
+  any.host = "0.0.0.0";
+  any.port = 8080;
+  mock_server wide(any);
+  wide.start();
+  CHECK(wide.url() == "http://127.0.0.1:8080/langgraph/webhook");
+  CHECK_FALSE(wide.check_url().ok());
+}
+
+TEST_CASE("URL preflight: the cloud server's policy") {
+  CHECK(lgw::check_webhook_url("https://hooks.example.com/x?token=1").ok());
+  CHECK(lgw::check_webhook_url("http://hooks.example.com/x").ok());
+
+  for (const char *loop : {"http://127.0.0.1:8080/hook", "http://localhost/x", "http://LOCALHOST:1/x",
+                           "http://[::1]:9/x", "http://host.docker.internal/x", "http://api.localhost/x"}) {
+    CAPTURE(loop);
+    auto c = lgw::check_webhook_url(loop);
+    REQUIRE(c.problems.size() == 1);
+    CHECK(c.problems[0].find("loopback") != std::string::npos);
+    CHECK(c.problems[0].find("public_url") != std::string::npos);
+    lgw::webhook_url_policy allow;
+    allow.disable_loopback = false;
+    CHECK(lgw::check_webhook_url(loop, allow).ok());
+  }
+  CHECK_FALSE(lgw::check_webhook_url("/relative/route").ok());
+
+  lgw::webhook_url_policy strict;
+  strict.require_https = true;
+  strict.allowed_domains = {"hooks.example.com", "*.corp.example"};
+  strict.allowed_ports = {443, 8443};
+  strict.max_url_length = 60;
+  CHECK(lgw::check_webhook_url("https://hooks.example.com/x", strict).ok());
+  CHECK(lgw::check_webhook_url("https://a.b.corp.example:8443/x", strict).ok());
+  CHECK(lgw::check_webhook_url("http://hooks.example.com/x", strict).problems ==
+        std::vector<std::string>{"Webhook must use https", "Webhook port 80 not allowed"});
+  CHECK(lgw::check_webhook_url("https://corp.example/x", strict).problems ==
+        std::vector<std::string>{"Webhook domain not allowed: corp.example"});
+  CHECK(lgw::check_webhook_url("https://evilhooks.example.com/x", strict).problems.size() == 1);
+  CHECK(lgw::check_webhook_url("https://hooks.example.com/" + std::string(60, 'x'), strict)
+            .problems.front()
+            .find("too long") != std::string::npos);
+  CHECK_FALSE(lgw::check_webhook_url("not a url"));
+}
+
+TEST_CASE("json_scanner accepts exactly what nlohmann_json accepts") {
+  const char *const texts[] = {
+      "{}", "[]", "0", "-0", "1.5e10", "-1.0E-2", "true", "false", "null", "\"\"", " { \"a\" : [ 1 , {\"b\":null} ] } ",
+      "\"\\u00e9\\ud83d\\ude00\\\"\\\\\\/\\b\\f\\n\\r\\t\"", "\"caf\xC3\xA9 \xF0\x9F\x98\x80\"", "[[[[[]]]]]",
+      "{\"a\":{\"b\":{\"c\":[1,2,{\"d\":\"e\"}]}},\"f\":1}", "1e400",
+      // invalid
+      "", " ", "{", "}", "[1,]", "{\"a\":1,}", "{\"a\" 1}", "{1:2}", "01", "1.", ".5", "-", "1e", "+1", "tru", "nul",
+      "\"abc", "\"\\x\"", "\"\\u12\"", "\"\\ud800\"", "\"\\udc00\"", "\"\\ud800\\u0041\"", "\"a\x01\"", "\"\xC0\xAF\"",
+      "\"\xED\xA0\x80\"", "\"\xF4\x90\x80\x80\"", "\"\xE2\x82\"", "\"\x80\"", "[1] [2]", "{\"a\":1}x", "[1 2]",
+      "NaN", "{\"a\":}", "[,1]", "\"\xF0\x9F\x98\"",
+  };
+  for (const std::string t : texts) {
+    CAPTURE(t);
+    lgw::detail::json_scanner s(t);
+    CHECK(s.scan([](std::string_view, std::size_t, std::size_t) {}) == json::accept(t));
+  }
+}
+
+TEST_CASE("json_scanner reports top-level members with their exact value bytes") {
+  const std::string text = R"( {"a": 1 ,"b" :{"x":[1,2]}, "c\"d":"s","e":[ ], "f":{}} )";
+  lgw::detail::json_scanner s(text);
+  std::vector<std::pair<std::string, std::string>> members;
+  REQUIRE(s.scan([&](std::string_view k, std::size_t b, std::size_t e) {
+    members.emplace_back(std::string(k), text.substr(b, e - b));
+  }));
+  CHECK(s.object());
+  CHECK(members == std::vector<std::pair<std::string, std::string>>{
+                       {"a", "1"}, {"b", R"({"x":[1,2]})"}, {"c\\\"d", R"("s")"}, {"e", "[ ]"}, {"f", "{}"}});
+}

@@ -1,0 +1,296 @@
+// webhook_server on real loopback sockets: body limit before reading, slow clients, many
+// concurrent deliveries, stop while busy, fairness under keep-alive load, connection bursts.
+#include "langgraph_webhooks.hpp"
+
+#include "test_support.hpp"
+
+#include <doctest/doctest.h>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <set>
+#include <thread>
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr auto latency_bound = 1000ms; // instrumented builds run several times slower
+#else
+constexpr auto latency_bound = 100ms;
+#endif
+
+std::string payload(const std::string &run_id) {
+  return json{{"run_id", run_id}, {"thread_id", "t"}, {"status", "success"}, {"values", {{"messages", json::array()}}}}.dump();
+}
+
+lgw::webhook_server_options opts() {
+  lgw::webhook_server_options o;
+  o.path = "/hook";
+  return o;
+}
+
+// A raw TCP connection to 127.0.0.1:port, for what an HTTP client library will not do.
+class raw_socket {
+public:
+  explicit raw_socket(int port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<std::uint16_t>(port));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::connect(fd_, reinterpret_cast<sockaddr *>(&a), sizeof(a)) == 0);
+  }
+  ~raw_socket() { ::close(fd_); }
+  void send(const std::string &s) { REQUIRE(::send(fd_, s.data(), s.size(), MSG_NOSIGNAL) == ssize_t(s.size())); }
+  // Everything the server sends until it closes or `timeout` passes.
+  std::string read_all(std::chrono::milliseconds timeout, bool *closed = nullptr) {
+    std::string out;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) break;
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, int(left.count())) <= 0) break;
+      char buf[4096];
+      const ssize_t n = ::recv(fd_, buf, sizeof(buf), 0);
+      if (n <= 0) {
+        if (closed) *closed = true;
+        break;
+      }
+      out.append(buf, std::size_t(n));
+      if (!closed && out.find("\r\n\r\n") != std::string::npos) break;
+    }
+    return out;
+  }
+
+private:
+  int fd_;
+};
+
+httplib::Client client_for(const lgw::webhook_server &s) {
+  httplib::Client c("127.0.0.1", s.port());
+  c.set_keep_alive(true);
+  c.set_tcp_nodelay(true);
+  c.set_read_timeout(10, 0);
+  return c;
+}
+
+} // namespace
+
+TEST_CASE("webhook_server: a delivery over a real socket, then wait_for") {
+  lgw::webhook_server_options o = opts();
+  o.secret = "k";
+  lgw::webhook_server hooks(o);
+  hooks.start();
+  REQUIRE(hooks.port() > 0);
+  CHECK(hooks.url() == "http://127.0.0.1:" + std::to_string(hooks.port()) + "/hook?token=k");
+  auto c = client_for(hooks);
+  auto res = c.Post("/hook?token=k", payload("sock-1"), "text/plain;charset=UTF-8");
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  CHECK(res->get_header_value("Content-Type") == "application/json");
+  auto ev = hooks.wait_for("sock-1", 5s);
+  REQUIRE(ev);
+  CHECK(ev->query_value("token") == "k");
+  auto denied = c.Post("/hook", payload("sock-2"), "application/json");
+  REQUIRE(denied);
+  CHECK(denied->status == 401);
+}
+
+TEST_CASE("webhook_server: a second receiver on a taken port fails clearly") {
+  lgw::webhook_server first(opts());
+  first.start();
+  lgw::webhook_server_options o = opts();
+  o.port = first.port();
+  lgw::webhook_server second(o);
+  try {
+    second.start();
+    FAIL("expected the port to be taken");
+  } catch (const lgw::error &e) {
+    CHECK(e.kind() == lgw::error_kind::connection);
+    CHECK(std::string(e.what()).find(std::to_string(o.port)) != std::string::npos);
+  }
+}
+
+TEST_CASE("webhook_server: a body over the limit is refused from its Content-Length, unread") {
+  lgw::webhook_server_options o = opts();
+  o.max_body_bytes = 1 << 20;
+  lgw::webhook_server hooks(o);
+  hooks.start();
+  raw_socket s(hooks.port());
+  s.send("POST /hook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000000\r\n\r\n{\"run_id\":");
+  const std::string answer = s.read_all(5s);
+  CHECK(answer.rfind("HTTP/1.1 413", 0) == 0);
+  CHECK(hooks.stats().accepted == 0);
+}
+
+TEST_CASE("webhook_server: a client that stops mid-body holds only its own connection") {
+  lgw::webhook_server_options o = opts();
+  o.read_timeout = 1s;
+  lgw::webhook_server hooks(o);
+  std::atomic<int> delivered{0};
+  hooks.on_event([&](const lgw::webhook_event &) { ++delivered; });
+  hooks.start();
+  raw_socket slow(hooks.port());
+  const std::string body = payload("slow");
+  slow.send("POST /hook HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
+            body.substr(0, body.size() / 2));
+  auto c = client_for(hooks);
+  for (int i = 0; i < 20; ++i) {
+    auto res = c.Post("/hook", payload("fast-" + std::to_string(i)), "text/plain");
+    REQUIRE(res);
+    CHECK(res->status == 200);
+  }
+  CHECK(delivered == 20);
+  // after read_timeout the server gives up on it (cpp-httplib answers 400)
+  CHECK(slow.read_all(5s).rfind("HTTP/1.1 400", 0) == 0);
+  CHECK(delivered == 20);
+}
+
+TEST_CASE("webhook_server: 2,000 deliveries from 32 connections, each delivered exactly once") {
+  lgw::webhook_server_options o = opts();
+  o.recent_events = 4096;
+  lgw::webhook_server hooks(o);
+  std::mutex m;
+  std::multiset<std::string> seen;
+  hooks.on_event([&](const lgw::webhook_event &e) {
+    std::lock_guard<std::mutex> lock(m);
+    seen.insert(e.run_id);
+  });
+  hooks.start();
+  constexpr int connections = 32, total = 2000;
+  std::atomic<int> ok{0}, not_ok{0};
+  std::vector<std::thread> senders;
+  for (int c = 0; c < connections; ++c) {
+    senders.emplace_back([&, c] {
+      auto cli = client_for(hooks);
+      for (int i = c; i < total; i += connections) {
+        auto res = cli.Post("/hook", payload("run-" + std::to_string(i)), "text/plain;charset=UTF-8");
+        (res && res->status == 200 ? ok : not_ok)++;
+      }
+    });
+  }
+  for (auto &t : senders) t.join();
+  CHECK(ok == total);
+  CHECK(not_ok == 0);
+  std::lock_guard<std::mutex> lock(m);
+  CHECK(seen.size() == std::size_t(total));
+  CHECK(std::set<std::string>(seen.begin(), seen.end()).size() == std::size_t(total));
+  CHECK(hooks.stats().accepted == std::uint64_t(total));
+  CHECK(hooks.stats().duplicates == 0);
+}
+
+TEST_CASE("webhook_server: stop() while busy lets accepted deliveries finish") {
+  lgw::webhook_server hooks(opts());
+  std::atomic<int> started{0}, finished{0};
+  hooks.on_event([&](const lgw::webhook_event &) {
+    ++started;
+    std::this_thread::sleep_for(300ms);
+    ++finished;
+  });
+  hooks.start();
+  const int port = hooks.port();
+  std::vector<int> statuses(6, 0);
+  std::vector<std::thread> senders;
+  for (int i = 0; i < 6; ++i) {
+    senders.emplace_back([&, i] {
+      httplib::Client c("127.0.0.1", port);
+      c.set_read_timeout(10, 0);
+      auto res = c.Post("/hook", payload("busy-" + std::to_string(i)), "text/plain");
+      statuses[std::size_t(i)] = res ? res->status : -1;
+    });
+  }
+  for (int i = 0; i < 2000 && started < 6; ++i) std::this_thread::sleep_for(1ms);
+  REQUIRE(started == 6);
+  hooks.stop(); // returns once the six callbacks are done and answered
+  CHECK(finished == 6);
+  for (auto &t : senders) t.join();
+  CHECK(statuses == std::vector<int>(6, 200));
+  CHECK_FALSE(hooks.running());
+  httplib::Client after("127.0.0.1", port);
+  after.set_connection_timeout(1, 0);
+  CHECK_FALSE(after.Post("/hook", payload("late"), "text/plain"));
+  for (int i = 0; i < 6; ++i) CHECK(hooks.wait_for("busy-" + std::to_string(i), 0ms));
+
+  hooks.start(); // a restart binds the same port, so runs created earlier still reach it
+  CHECK(hooks.port() == port);
+  auto again = client_for(hooks).Post("/hook", payload("after-restart"), "text/plain");
+  REQUIRE(again);
+  CHECK(again->status == 200);
+}
+
+TEST_CASE("webhook_server: a new connection is answered promptly while 64 keep-alive connections keep it busy") {
+  lgw::webhook_server hooks(opts());
+  hooks.start();
+  std::atomic<bool> stop{false};
+  std::atomic<long> background{0};
+  std::vector<std::thread> load;
+  for (int c = 0; c < 64; ++c) {
+    load.emplace_back([&, c] {
+      auto cli = client_for(hooks);
+      for (int i = 0; !stop; ++i)
+        if (cli.Post("/hook", payload("load-" + std::to_string(c) + "-" + std::to_string(i)), "text/plain")) ++background;
+    });
+  }
+  while (background < 640) std::this_thread::sleep_for(1ms); // every connection is open and busy
+  std::vector<std::chrono::milliseconds> latencies;
+  for (int i = 0; i < 5; ++i) {
+    const auto t0 = std::chrono::steady_clock::now();
+    httplib::Client fresh("127.0.0.1", hooks.port());
+    auto res = fresh.Post("/hook", payload("fresh-" + std::to_string(i)), "text/plain");
+    latencies.push_back(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0));
+    REQUIRE(res);
+    CHECK(res->status == 200);
+  }
+  stop = true;
+  for (auto &t : load) t.join();
+  for (auto l : latencies) CHECK(l < latency_bound);
+  std::string shown;
+  for (auto l : latencies) shown += std::to_string(l.count()) + " ms ";
+  MESSAGE("new-connection latencies under load: " << shown);
+}
+
+TEST_CASE("webhook_server: a burst of 500 connections is not dropped by a short listen backlog") {
+  lgw::webhook_server hooks(opts());
+  hooks.start();
+  std::vector<int> fds;
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<std::uint16_t>(hooks.port()));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  for (int i = 0; i < 500; ++i) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(fd >= 0);
+    ::fcntl(fd, F_SETFL, O_NONBLOCK);
+    ::connect(fd, reinterpret_cast<sockaddr *>(&a), sizeof(a));
+    fds.push_back(fd);
+  }
+  // With a backlog of 5 most handshakes would wait for a SYN retransmit (1 s); here all complete.
+  std::vector<pollfd> polls;
+  for (int fd : fds) polls.push_back(pollfd{fd, POLLOUT, 0});
+  const auto deadline = std::chrono::steady_clock::now() + 800ms;
+  std::size_t connected = 0;
+  while (std::chrono::steady_clock::now() < deadline) {
+    ::poll(polls.data(), polls.size(), 50);
+    connected = 0;
+    for (auto &p : polls) {
+      int err = 1;
+      socklen_t len = sizeof(err);
+      if ((p.revents & POLLOUT) && ::getsockopt(p.fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0) ++connected;
+    }
+    if (connected == fds.size()) break;
+  }
+  for (int fd : fds) ::close(fd);
+  CHECK(connected == fds.size());
+  auto res = client_for(hooks).Post("/hook", payload("after-burst"), "text/plain");
+  REQUIRE(res);
+  CHECK(res->status == 200);
+}
