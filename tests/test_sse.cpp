@@ -187,6 +187,55 @@ TEST_CASE("sse: one event's size is bounded, also across chunks") {
       lgw::error);
 }
 
+TEST_CASE("sse: the size limit does not depend on how the stream is split") {
+  const char *const inputs[] = {"data: 123456789\n\n", "event: x\ndata: 1\n\n", ": long comment here\n\n",
+                                "id: 1234567\ndata: x\n\n", "data: 12\ndata: 34\n\ndata: 5\n\n"};
+  for (const std::string in : inputs) {
+    for (std::size_t limit : {5u, 10u, 12u, 15u, 40u}) {
+      CAPTURE(in);
+      CAPTURE(limit);
+      auto outcome = [&](const std::vector<std::string_view> &chunks) {
+        try {
+          return std::to_string(parse_chunks(chunks, limit).got.size());
+        } catch (const lgw::error &) {
+          return std::string("too large");
+        }
+      };
+      const std::string whole = outcome({in});
+      for (std::size_t i = 0; i <= in.size(); ++i)
+        CHECK(outcome({std::string_view(in).substr(0, i), std::string_view(in).substr(i)}) == whole);
+    }
+  }
+  CHECK(parse_chunks({"data: 123456789\n\n"}, 15).got.size() == 1); // 15 bytes of lines: fits
+  CHECK_THROWS_AS(parse_chunks({"data: 123456789\n\n"}, 14), lgw::error);
+}
+
+TEST_CASE("sse: last_event_id() is the id of a completed event only") {
+  lgw::sse_parser p;
+  std::vector<std::string> ids;
+  p.feed("event: values\ndata: {}\nid: 1\n\nevent: values\ndata: {}\nid: 2\n",
+         [&](const lgw::sse_event &e) { ids.push_back(e.id); });
+  CHECK(ids == std::vector<std::string>{"1"});
+  CHECK(p.last_event_id() == "1"); // event 2 never completed: reconnect after 1
+  CHECK_FALSE(p.finish());
+  CHECK_FALSE(parse("\xEF\xBB").clean); // half a BOM is unfinished input too
+}
+
+TEST_CASE("sse: the view callback sees the same events without copies") {
+  const std::string stream = std::string(js_stream) + "data: a\ndata: b\n\ndata: tail-in-next-chunk\n\n";
+  const parsed owned = parse(stream);
+  for (std::size_t i = 0; i <= stream.size(); i += 3) {
+    lgw::sse_parser p;
+    events got;
+    auto on_view = [&](const lgw::sse_event_view &e) { got.emplace_back(std::string(e.event), std::string(e.data), std::string(e.id)); };
+    std::string first = stream.substr(0, i);
+    p.feed(first, on_view);
+    first.assign(first.size(), 'X'); // the caller reuses its buffer: no view may point into it
+    p.feed(stream.substr(i), on_view);
+    CHECK(got == owned.got);
+  }
+}
+
 TEST_CASE("sse: both servers' streams, split at every position") {
   const parsed js = parse(js_stream);
   REQUIRE(js.got.size() == 3);
