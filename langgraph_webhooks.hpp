@@ -1148,12 +1148,31 @@ struct run_create_fields : run_payload_fields {
   std::optional<webhooks::langsmith_tracer> langsmith_tracer;
 };
 
+/// `multitask_strategy`: runs and crons on an existing thread.
+struct multitask_field {
+  std::optional<webhooks::multitask_strategy> multitask_strategy;
+};
+
 /// Body fields that only runs on an existing thread take.
-struct thread_run_fields {
+struct thread_run_fields : multitask_field {
   std::optional<webhooks::checkpoint> checkpoint;
   std::optional<std::string> checkpoint_id;
-  std::optional<webhooks::multitask_strategy> multitask_strategy;
   std::optional<webhooks::if_not_exists> if_not_exists;
+};
+
+/// `on_disconnect`: the /stream and /wait endpoints.
+struct disconnect_field {
+  std::optional<webhooks::on_disconnect> on_disconnect;
+};
+
+/// `on_completion`: the stateless run endpoints.
+struct completion_field {
+  std::optional<webhooks::on_completion> on_completion;
+};
+
+/// `on_run_completed`: the stateless cron endpoint.
+struct run_completed_field {
+  std::optional<webhooks::on_run_completed> on_run_completed;
 };
 
 /// Body fields of both cron endpoints beyond the shared ones.
@@ -1187,11 +1206,19 @@ inline void write_fields(nlohmann::json &j, const run_create_fields &f) {
   put(j, "after_seconds", f.after_seconds);
   put(j, "langsmith_tracer", f.langsmith_tracer);
 }
+inline void write_fields(nlohmann::json &j, const multitask_field &f) {
+  put(j, "multitask_strategy", f.multitask_strategy);
+}
 inline void write_fields(nlohmann::json &j, const thread_run_fields &f) {
+  write_fields(j, static_cast<const multitask_field &>(f));
   put(j, "checkpoint", f.checkpoint);
   put(j, "checkpoint_id", f.checkpoint_id);
-  put(j, "multitask_strategy", f.multitask_strategy);
   put(j, "if_not_exists", f.if_not_exists);
+}
+inline void write_fields(nlohmann::json &j, const disconnect_field &f) { put(j, "on_disconnect", f.on_disconnect); }
+inline void write_fields(nlohmann::json &j, const completion_field &f) { put(j, "on_completion", f.on_completion); }
+inline void write_fields(nlohmann::json &j, const run_completed_field &f) {
+  put(j, "on_run_completed", f.on_run_completed);
 }
 inline void write_fields(nlohmann::json &j, const cron_fields &f) {
   write_fields(j, static_cast<const run_payload_fields &>(f));
@@ -1251,7 +1278,7 @@ struct create_run_request : run_create_fields, thread_run_fields {
 };
 
 /// `POST /threads/{thread_id}/runs/stream` — Python `client.runs.stream(thread_id, …)`.
-struct stream_run_request : run_create_fields, thread_run_fields {
+struct stream_run_request : run_create_fields, thread_run_fields, disconnect_field {
   static constexpr const char *method = "POST";
   static constexpr const char *route = "/threads/{thread_id}/runs/stream";
   static constexpr bool idempotent = false;
@@ -1259,7 +1286,6 @@ struct stream_run_request : run_create_fields, thread_run_fields {
   using response_type = stream_result; ///< sent with runs().stream / stream()
 
   std::string thread_id;
-  std::optional<webhooks::on_disconnect> on_disconnect;
 
   std::string target() const {
     return "/threads/" + detail::segment(thread_id, "stream_run_request", "thread_id") +
@@ -1268,7 +1294,7 @@ struct stream_run_request : run_create_fields, thread_run_fields {
 };
 
 /// `POST /threads/{thread_id}/runs/wait` — Python `client.runs.wait(thread_id, …)`.
-struct wait_run_request : run_create_fields, thread_run_fields {
+struct wait_run_request : run_create_fields, thread_run_fields, disconnect_field {
   static constexpr const char *method = "POST";
   static constexpr const char *route = "/threads/{thread_id}/runs/wait";
   static constexpr bool idempotent = false;
@@ -1276,7 +1302,6 @@ struct wait_run_request : run_create_fields, thread_run_fields {
   using response_type = run_output;
 
   std::string thread_id;
-  std::optional<webhooks::on_disconnect> on_disconnect;
 
   std::string target() const {
     return "/threads/" + detail::segment(thread_id, "wait_run_request", "thread_id") +
@@ -1285,49 +1310,41 @@ struct wait_run_request : run_create_fields, thread_run_fields {
 };
 
 /// `POST /runs` — Python `client.runs.create(None, …)`. A background run on a temporary thread.
-struct create_run_stateless_request : run_create_fields {
+struct create_run_stateless_request : run_create_fields, completion_field {
   static constexpr const char *method = "POST";
   static constexpr const char *route = "/runs";
   static constexpr bool idempotent = false;
   static constexpr bool has_body = true;
   using response_type = run;
 
-  std::optional<webhooks::on_completion> on_completion;
-
   std::string target() const { return "/runs"; }
 };
 
 /// `POST /runs/stream` — Python `client.runs.stream(None, …)`.
-struct stream_run_stateless_request : run_create_fields {
+struct stream_run_stateless_request : run_create_fields, disconnect_field, completion_field {
   static constexpr const char *method = "POST";
   static constexpr const char *route = "/runs/stream";
   static constexpr bool idempotent = false;
   static constexpr bool has_body = true;
   using response_type = stream_result; ///< sent with runs().stream / stream()
 
-  std::optional<webhooks::on_disconnect> on_disconnect;
-  std::optional<webhooks::on_completion> on_completion;
-
   std::string target() const { return "/runs/stream"; }
 };
 
 /// `POST /runs/wait` — Python `client.runs.wait(None, …)`.
-struct wait_run_stateless_request : run_create_fields {
+struct wait_run_stateless_request : run_create_fields, disconnect_field, completion_field {
   static constexpr const char *method = "POST";
   static constexpr const char *route = "/runs/wait";
   static constexpr bool idempotent = false;
   static constexpr bool has_body = true;
   using response_type = run_output;
 
-  std::optional<webhooks::on_disconnect> on_disconnect;
-  std::optional<webhooks::on_completion> on_completion;
-
   std::string target() const { return "/runs/wait"; }
 };
 
 /// `POST /threads/{thread_id}/runs/crons` — Python `client.crons.create_for_thread`. The
 /// webhook fires after each scheduled run.
-struct create_thread_cron_request : cron_fields {
+struct create_thread_cron_request : cron_fields, multitask_field {
   static constexpr const char *method = "POST";
   static constexpr const char *route = "/threads/{thread_id}/runs/crons";
   static constexpr bool idempotent = false;
@@ -1335,7 +1352,6 @@ struct create_thread_cron_request : cron_fields {
   using response_type = cron;
 
   std::string thread_id;
-  std::optional<webhooks::multitask_strategy> multitask_strategy;
 
   std::string target() const {
     return "/threads/" + detail::segment(thread_id, "create_thread_cron_request", "thread_id") +
@@ -1344,14 +1360,12 @@ struct create_thread_cron_request : cron_fields {
 };
 
 /// `POST /runs/crons` — Python `client.crons.create`. Each scheduled run gets a new thread.
-struct create_cron_request : cron_fields {
+struct create_cron_request : cron_fields, run_completed_field {
   static constexpr const char *method = "POST";
   static constexpr const char *route = "/runs/crons";
   static constexpr bool idempotent = false;
   static constexpr bool has_body = true;
   using response_type = cron;
-
-  std::optional<webhooks::on_run_completed> on_run_completed;
 
   std::string target() const { return "/runs/crons"; }
 };
@@ -1538,49 +1552,20 @@ struct get_ok_request {
   std::string target() const { return "/ok"; }
 };
 
-inline void to_json(nlohmann::json &j, const create_run_request &r) {
+/// The body of the eight run and cron requests: each field group the request is made of.
+template <class R, std::enable_if_t<std::is_base_of_v<run_payload_fields, R>, int> = 0>
+void to_json(nlohmann::json &j, const R &r) {
   j = nlohmann::json::object();
-  detail::write_fields(j, static_cast<const run_create_fields &>(r));
-  detail::write_fields(j, static_cast<const thread_run_fields &>(r));
-}
-inline void to_json(nlohmann::json &j, const stream_run_request &r) {
-  j = nlohmann::json::object();
-  detail::write_fields(j, static_cast<const run_create_fields &>(r));
-  detail::write_fields(j, static_cast<const thread_run_fields &>(r));
-  detail::put(j, "on_disconnect", r.on_disconnect);
-}
-inline void to_json(nlohmann::json &j, const wait_run_request &r) {
-  j = nlohmann::json::object();
-  detail::write_fields(j, static_cast<const run_create_fields &>(r));
-  detail::write_fields(j, static_cast<const thread_run_fields &>(r));
-  detail::put(j, "on_disconnect", r.on_disconnect);
-}
-inline void to_json(nlohmann::json &j, const create_run_stateless_request &r) {
-  j = nlohmann::json::object();
-  detail::write_fields(j, static_cast<const run_create_fields &>(r));
-  detail::put(j, "on_completion", r.on_completion);
-}
-inline void to_json(nlohmann::json &j, const stream_run_stateless_request &r) {
-  j = nlohmann::json::object();
-  detail::write_fields(j, static_cast<const run_create_fields &>(r));
-  detail::put(j, "on_disconnect", r.on_disconnect);
-  detail::put(j, "on_completion", r.on_completion);
-}
-inline void to_json(nlohmann::json &j, const wait_run_stateless_request &r) {
-  j = nlohmann::json::object();
-  detail::write_fields(j, static_cast<const run_create_fields &>(r));
-  detail::put(j, "on_disconnect", r.on_disconnect);
-  detail::put(j, "on_completion", r.on_completion);
-}
-inline void to_json(nlohmann::json &j, const create_thread_cron_request &r) {
-  j = nlohmann::json::object();
-  detail::write_fields(j, static_cast<const cron_fields &>(r));
-  detail::put(j, "multitask_strategy", r.multitask_strategy);
-}
-inline void to_json(nlohmann::json &j, const create_cron_request &r) {
-  j = nlohmann::json::object();
-  detail::write_fields(j, static_cast<const cron_fields &>(r));
-  detail::put(j, "on_run_completed", r.on_run_completed);
+  if constexpr (std::is_base_of_v<run_create_fields, R>) detail::write_fields(j, static_cast<const run_create_fields &>(r));
+  if constexpr (std::is_base_of_v<cron_fields, R>) detail::write_fields(j, static_cast<const cron_fields &>(r));
+  if constexpr (std::is_base_of_v<thread_run_fields, R>)
+    detail::write_fields(j, static_cast<const thread_run_fields &>(r));
+  else if constexpr (std::is_base_of_v<multitask_field, R>)
+    detail::write_fields(j, static_cast<const multitask_field &>(r));
+  if constexpr (std::is_base_of_v<disconnect_field, R>) detail::write_fields(j, static_cast<const disconnect_field &>(r));
+  if constexpr (std::is_base_of_v<completion_field, R>) detail::write_fields(j, static_cast<const completion_field &>(r));
+  if constexpr (std::is_base_of_v<run_completed_field, R>)
+    detail::write_fields(j, static_cast<const run_completed_field &>(r));
 }
 inline void to_json(nlohmann::json &j, const search_assistants_request &r) {
   j = nlohmann::json::object();

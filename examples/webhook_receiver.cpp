@@ -79,12 +79,14 @@ int main(int argc, char **argv) {
     stop = true;
     done.notify_all();
   });
+  bool signalled;
   {
     std::unique_lock<std::mutex> lock(m);
     done.wait(lock, [&] { return stop || (count > 0 && accepted >= count); });
+    signalled = stop;
   }
   hooks.stop(); // deliveries in progress finish first
-  if (!stop) pthread_kill(waiter.native_handle(), SIGTERM); // wake the signal thread
+  if (!signalled) pthread_kill(waiter.native_handle(), SIGTERM); // wake the signal thread
   waiter.join();
   return 0;
 }

@@ -24,17 +24,6 @@ lgw::create_run_request a_run() {
   return r;
 }
 
-// The error a call throws (fails the test when it does not throw one).
-template <class F> lgw::error error_of(F &&call) {
-  try {
-    call();
-  } catch (const lgw::error &e) {
-    return e;
-  }
-  FAIL("expected lgw::error");
-  throw std::logic_error("unreachable");
-}
-
 } // namespace
 
 TEST_CASE("a created run is parsed, with the raw JSON kept") {
@@ -83,7 +72,7 @@ TEST_CASE("every error status maps to its kind, with endpoint, status and server
     lgw::client_options o = test::no_key();
     o.retry.max_retries = 0;
     test::mock_client client(mock, "http://lg.test", o);
-    lgw::error e = error_of([&] { client.runs().create(a_run()); });
+    lgw::error e = test::error_of([&] { client.runs().create(a_run()); });
     CHECK(e.kind() == row.kind);
     CHECK(e.status() == row.status);
     CHECK(e.endpoint() == "POST /threads/1ef-thread/runs");
@@ -100,7 +89,7 @@ TEST_CASE("the JS server's zod validation body yields a readable message") {
   lgw::mock_client_transport mock;
   mock.respond(400, R"({"success":false,"error":{"issues":[{"code":"invalid_type","path":["assistant_id"],"message":"Required"}],"name":"ZodError"}})");
   test::mock_client client(mock, "http://lg.test", test::no_key());
-  lgw::error e = error_of([&] { client.runs().create(a_run()); });
+  lgw::error e = test::error_of([&] { client.runs().create(a_run()); });
   CHECK(e.kind() == lgw::error_kind::bad_request);
   CHECK(e.message().find("assistant_id") != std::string::npos);
   CHECK(e.message().find("Required") != std::string::npos);
@@ -110,7 +99,7 @@ TEST_CASE("transport failures become errors of their kind, naming the endpoint")
   lgw::mock_client_transport mock;
   mock.fail(lgw::error_kind::timeout, "no data for 300000 ms (read timeout)", true);
   test::mock_client client(mock, "http://lg.test", test::no_key());
-  lgw::error e = error_of([&] { client.runs().create(a_run()); });
+  lgw::error e = test::error_of([&] { client.runs().create(a_run()); });
   CHECK(e.kind() == lgw::error_kind::timeout);
   CHECK(e.status() == 0);
   CHECK(std::string(e.what()) ==
@@ -146,7 +135,7 @@ TEST_CASE("retries: jitter keeps each delay within [1 - jitter, 1] of the expone
   lgw::mock_client_transport mock;
   mock.fail_from_call(1, lgw::error_kind::connection, "could not connect", false);
   test::mock_client client(mock, "http://lg.test", o);
-  lgw::error e = error_of([&] { client.runs().create(a_run()); });
+  lgw::error e = test::error_of([&] { client.runs().create(a_run()); });
   CHECK(e.kind() == lgw::error_kind::connection);
   CHECK(mock.requests().size() == 5);
   REQUIRE(delays.size() == 4);
@@ -169,7 +158,7 @@ TEST_CASE("retries: 5xx and broken connections only for idempotent requests") {
     lgw::mock_client_transport mock;
     mock.respond(503, "busy").respond(200, run_json);
     test::mock_client client(mock, "http://lg.test", test::no_key());
-    lgw::error e = error_of([&] { client.runs().create(a_run()); });
+    lgw::error e = test::error_of([&] { client.runs().create(a_run()); });
     CHECK(e.kind() == lgw::error_kind::server_error);
     CHECK(mock.requests().size() == 1);
   }
@@ -185,7 +174,7 @@ TEST_CASE("retries: 5xx and broken connections only for idempotent requests") {
     lgw::mock_client_transport mock;
     mock.fail(lgw::error_kind::tls, "certificate verify failed", false).respond(200, "[]");
     test::mock_client client(mock, "https://lg.test", test::no_key());
-    CHECK(error_of([&] { client.assistants().search(); }).kind() == lgw::error_kind::tls);
+    CHECK(test::error_of([&] { client.assistants().search(); }).kind() == lgw::error_kind::tls);
     CHECK(mock.requests().size() == 1);
   }
 }
@@ -209,7 +198,7 @@ TEST_CASE("retries: the last error is reported after max_retries, and 0 disables
   lgw::mock_client_transport mock;
   mock.respond(500, "a").respond(500, "b").respond(500, R"({"detail":"third"})");
   test::mock_client client(mock, "http://lg.test", o);
-  lgw::error e = error_of([&] { client.assistants().search(); });
+  lgw::error e = test::error_of([&] { client.assistants().search(); });
   CHECK(e.message() == "third");
   CHECK(mock.requests().size() == 3);
 
@@ -217,7 +206,7 @@ TEST_CASE("retries: the last error is reported after max_retries, and 0 disables
   lgw::mock_client_transport once;
   once.fail(lgw::error_kind::connection, "refused", false).respond(200, "[]");
   test::mock_client single(once, "http://lg.test", o);
-  CHECK(error_of([&] { single.assistants().search(); }).kind() == lgw::error_kind::connection);
+  CHECK(test::error_of([&] { single.assistants().search(); }).kind() == lgw::error_kind::connection);
   CHECK(once.requests().size() == 1);
 }
 
@@ -248,14 +237,14 @@ TEST_CASE("wait: a failed run reported as __error__ throws run_failed, or is ret
   lgw::wait_run_stateless_request w;
   w.assistant_id = "agent";
 
-  lgw::error e = error_of([&] { client.runs().wait(w); });
+  lgw::error e = test::error_of([&] { client.runs().wait(w); });
   CHECK(e.kind() == lgw::error_kind::run_failed);
   CHECK(e.error_type() == "ValueError");
   CHECK(e.message() == "bad input");
   CHECK(e.status() == 200);
   CHECK(std::string(e.what()) == "POST /runs/wait: 200 run_failed: ValueError: bad input");
 
-  lgw::error js_e = error_of([&] { client.runs().wait(w); });
+  lgw::error js_e = test::error_of([&] { client.runs().wait(w); });
   CHECK(js_e.error_type() == "Error");
   CHECK(js_e.message() == "boom");
 
@@ -273,7 +262,7 @@ TEST_CASE("join: same output handling as wait") {
   mock.respond(200, "\n{\"x\":1}").respond(200, R"({"__error__":{"error":"TimeoutError","message":"late"}})");
   test::mock_client client(mock, "http://lg.test", test::no_key());
   CHECK(client.runs().join("t", "r").values == json{{"x", 1}});
-  CHECK(error_of([&] { client.runs().join("t", "r"); }).error_type() == "TimeoutError");
+  CHECK(test::error_of([&] { client.runs().join("t", "r"); }).error_type() == "TimeoutError");
 }
 
 TEST_CASE("malformed answers are invalid_response, never a crash") {
@@ -290,7 +279,7 @@ TEST_CASE("malformed answers are invalid_response, never a crash") {
     lgw::mock_client_transport mock;
     mock.respond(200, body);
     test::mock_client client(mock, "http://lg.test", test::no_key());
-    lgw::error e = error_of([&] { client.runs().create(a_run()); });
+    lgw::error e = test::error_of([&] { client.runs().create(a_run()); });
     CHECK(e.kind() == lgw::error_kind::invalid_response);
     CHECK(e.body() == body);
     CHECK(e.endpoint() == "POST /threads/1ef-thread/runs");
@@ -298,8 +287,8 @@ TEST_CASE("malformed answers are invalid_response, never a crash") {
   lgw::mock_client_transport mock;
   mock.respond(200, R"({"assistant_id":"a"})").respond(200, R"([{"assistant_id":7}])");
   test::mock_client client(mock, "http://lg.test", test::no_key());
-  CHECK(error_of([&] { client.assistants().search(); }).kind() == lgw::error_kind::invalid_response);
-  CHECK(error_of([&] { client.assistants().search(); }).kind() == lgw::error_kind::invalid_response);
+  CHECK(test::error_of([&] { client.assistants().search(); }).kind() == lgw::error_kind::invalid_response);
+  CHECK(test::error_of([&] { client.assistants().search(); }).kind() == lgw::error_kind::invalid_response);
 }
 
 TEST_CASE("unknown enum strings and extra fields in responses are tolerated") {
@@ -394,7 +383,7 @@ TEST_CASE("perform with a chunk callback: streamed 2xx bodies, collected error b
   CHECK(seen == "abc");
   CHECK(res.status == 200);
 
-  lgw::error e = error_of([&] {
+  lgw::error e = test::error_of([&] {
     client.perform(req, true, [&](const lgw::http_response &, std::string_view) { return true; });
   });
   CHECK(e.kind() == lgw::error_kind::not_found);
@@ -417,7 +406,7 @@ TEST_CASE("perform with a chunk callback: no retry after a delivered chunk; call
   req.method = "GET";
   req.target = "/x";
   std::string seen;
-  lgw::error e = error_of([&] {
+  lgw::error e = test::error_of([&] {
     client.perform(req, true, [&](const lgw::http_response &, std::string_view c) {
       seen.append(c);
       return true;
@@ -450,7 +439,7 @@ TEST_CASE("mock transport: scripted answers, fallback, fail_from_call, unscripte
   CHECK(client.info().version == "/info");
   mock.fail_from_call(2, lgw::error_kind::connection, "down");
   lgw::client_options o = test::no_key();
-  CHECK(error_of([&] { client.info(); }).message() == "down");
+  CHECK(test::error_of([&] { client.info(); }).message() == "down");
 
   lgw::mock_client_transport empty;
   lgw::client_options once = test::no_key();

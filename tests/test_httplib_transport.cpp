@@ -233,3 +233,29 @@ TEST_CASE("httplib transport: https to a plain-http port fails as a TLS error") 
     CHECK(e.kind() == lgw::error_kind::tls);
   }
 }
+
+TEST_CASE("httplib transport: a stream quiet for longer than cpp-httplib's default 5 s read timeout goes on") {
+  loopback_server srv([](httplib::Server &s) {
+    s.Get("/threads/t/runs/r/stream", [](const httplib::Request &, httplib::Response &res) {
+      res.set_chunked_content_provider("text/event-stream", [](std::size_t offset, httplib::DataSink &sink) {
+        if (offset == 0) {
+          const std::string first = "event: metadata\ndata: {\"run_id\":\"r\"}\n\n";
+          sink.write(first.data(), first.size());
+          return true;
+        }
+        std::this_thread::sleep_for(5500ms); // a long model call: nothing on the wire
+        const std::string last = "event: values\ndata: {\"done\":true}\n\n";
+        sink.write(last.data(), last.size());
+        sink.done();
+        return true;
+      });
+    });
+  });
+  lgw::client_options o = fast_options();
+  o.read_timeout = 8s;
+  lgw::client client(srv.url(), o);
+  std::vector<std::string> events;
+  auto res = client.runs().join_stream("t", "r", [&](const lgw::stream_part &p) { events.push_back(p.event); });
+  CHECK(events == std::vector<std::string>{"metadata", "values"});
+  CHECK(res.parts == 2);
+}

@@ -28,16 +28,6 @@ std::string event(const std::string &name, const std::string &data, const std::s
   return "event: " + name + "\ndata: " + data + "\n" + (id.empty() ? "" : "id: " + id + "\n") + "\n";
 }
 
-template <class F> lgw::error error_of(F &&call) {
-  try {
-    call();
-  } catch (const lgw::error &e) {
-    return e;
-  }
-  FAIL("expected lgw::error");
-  throw std::logic_error("unreachable");
-}
-
 // A transport that hands over one chunk at a time and checks, before the next one, that the
 // client has already delivered every event of the previous chunk.
 struct stepping_transport {
@@ -122,7 +112,7 @@ TEST_CASE("stream: an error event is delivered, then thrown as run_failed") {
                         event("error", R"({"error":"ValueError","message":"bad input"})"));
   test::mock_client client(mock, "http://lg.test", test::no_key());
   std::vector<std::string> names;
-  lgw::error e = error_of([&] {
+  lgw::error e = test::error_of([&] {
     client.runs().stream(a_stream(), [&](const lgw::stream_part &p) { names.push_back(p.event); });
   });
   CHECK(names == std::vector<std::string>{"metadata", "error"});
@@ -153,7 +143,7 @@ TEST_CASE("stream: an API error before the stream starts is the usual error") {
   mock.respond(422, "Thread is already running a task. Wait for it to finish or choose a different multitask strategy.");
   test::mock_client client(mock, "http://lg.test", test::no_key());
   int calls = 0;
-  lgw::error e = error_of([&] { client.runs().stream(a_stream(), [&](const lgw::stream_part &) { ++calls; }); });
+  lgw::error e = test::error_of([&] { client.runs().stream(a_stream(), [&](const lgw::stream_part &) { ++calls; }); });
   CHECK(e.kind() == lgw::error_kind::unprocessable_entity);
   CHECK(e.message().find("Thread is already running a task") == 0);
   CHECK(calls == 0);
@@ -164,7 +154,7 @@ TEST_CASE("stream: a body that stops inside an event is an error, not a silent s
   mock.respond(200, event("metadata", R"({"run_id":"r-1"})") + "event: values\ndata: {\"partial\"", {{"Content-Location", content_location}});
   test::mock_client client(mock, "http://lg.test", test::no_key());
   int calls = 0;
-  lgw::error e = error_of([&] { client.runs().stream(a_stream(), [&](const lgw::stream_part &) { ++calls; }); });
+  lgw::error e = test::error_of([&] { client.runs().stream(a_stream(), [&](const lgw::stream_part &) { ++calls; }); });
   CHECK(calls == 1);
   CHECK(e.kind() == lgw::error_kind::invalid_response);
   CHECK(e.message() == "the event stream ended inside an event");
@@ -176,7 +166,7 @@ TEST_CASE("stream: a broken non-resumable stream reports the transport error") {
   mock.fail(lgw::error_kind::connection, "connection reset", true, {event("metadata", R"({"run_id":"r-1"})")},
             {{"Content-Location", content_location}});
   test::mock_client client(mock, "http://lg.test", test::no_key());
-  lgw::error e = error_of([&] { client.runs().stream(a_stream(), [](const lgw::stream_part &) {}); });
+  lgw::error e = test::error_of([&] { client.runs().stream(a_stream(), [](const lgw::stream_part &) {}); });
   CHECK(e.kind() == lgw::error_kind::connection);
   CHECK(e.endpoint() == "POST /threads/t-1/runs/stream");
   CHECK(mock.requests().size() == 1);
@@ -228,7 +218,7 @@ TEST_CASE("stream: rejoins are bounded") {
               {event("values", "{}", std::to_string(i))}, {{"Content-Location", content_location}});
   test::mock_client client(mock, "http://lg.test", o);
   std::size_t parts = 0;
-  lgw::error e = error_of([&] { client.runs().stream(a_stream(true), [&](const lgw::stream_part &) { ++parts; }); });
+  lgw::error e = test::error_of([&] { client.runs().stream(a_stream(true), [&](const lgw::stream_part &) { ++parts; }); });
   CHECK(e.kind() == lgw::error_kind::timeout);
   CHECK(parts == 3);
   CHECK(mock.requests().size() == 3);
@@ -280,7 +270,7 @@ TEST_CASE("stream: an oversized event and a throwing callback are reported, not 
   lgw::mock_client_transport mock;
   mock.respond(200, event("values", R"({"big":")" + std::string(100, 'x') + "\"}"));
   test::mock_client client(mock, "http://lg.test", o);
-  lgw::error e = error_of([&] { client.runs().stream(a_stream(), [](const lgw::stream_part &) {}); });
+  lgw::error e = test::error_of([&] { client.runs().stream(a_stream(), [](const lgw::stream_part &) {}); });
   CHECK(e.kind() == lgw::error_kind::invalid_response);
   CHECK(e.endpoint() == "POST /threads/t-1/runs/stream");
   CHECK(e.message().find("larger than 32 bytes") != std::string::npos);

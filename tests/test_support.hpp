@@ -4,7 +4,10 @@
 
 #include "langgraph_webhooks.hpp"
 
+#include <doctest/doctest.h>
+
 #include <chrono>
+#include <stdexcept>
 #include <vector>
 
 namespace lgw = langgraph::webhooks;
@@ -26,6 +29,17 @@ inline lgw::client_options recording_sleeps(std::vector<std::chrono::millisecond
   lgw::client_options o = no_key();
   o.sleep = [&delays](std::chrono::milliseconds d) { delays.push_back(d); };
   return o;
+}
+
+// The lgw::error that `call` throws; fails the test when it throws none.
+template <class F> lgw::error error_of(F &&call) {
+  try {
+    call();
+  } catch (const lgw::error &e) {
+    return e;
+  }
+  FAIL("expected lgw::error");
+  throw std::logic_error("unreachable");
 }
 
 } // namespace test

@@ -3,6 +3,8 @@
 // LANGGRAPH_E2E_URL_FILE). Webhooks go to a listener on a loopback port of this process.
 #include "langgraph_webhooks.hpp"
 
+#include "../test_support.hpp"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -13,7 +15,6 @@
 #include <set>
 #include <thread>
 
-namespace lgw = langgraph::webhooks;
 using nlohmann::json;
 using namespace std::chrono_literals;
 
@@ -87,16 +88,6 @@ std::string last_message(const json &values) {
   return m.contains("kwargs") ? m["kwargs"].value("content", "") : m.value("content", "");
 }
 
-template <class F> lgw::error error_of(F &&call) {
-  try {
-    call();
-  } catch (const lgw::error &e) {
-    return e;
-  }
-  FAIL("expected lgw::error");
-  throw std::logic_error("unreachable");
-}
-
 // Polls GET run until it leaves `pending` (bounded).
 lgw::run wait_until_started(lgw::client &c, const lgw::run &r) {
   lgw::run now = r;
@@ -146,7 +137,7 @@ TEST_CASE("threads: explicit id, if_exists do_nothing and raise") {
   r.if_exists = lgw::if_exists::do_nothing;
   CHECK(c.threads().create(r).thread_id == *r.thread_id);
   r.if_exists = lgw::if_exists::raise;
-  lgw::error e = error_of([&] { c.threads().create(r); });
+  lgw::error e = test::error_of([&] { c.threads().create(r); });
   CHECK(e.kind() == lgw::error_kind::conflict);
   CHECK(e.status() == 409);
   CHECK(e.endpoint() == "POST /threads");
@@ -238,7 +229,7 @@ TEST_CASE("a failed run through wait is run_failed with the run's error; raise_e
   in["fail"] = "boom";
   r.input = in;
   r.webhook = listener().url();
-  lgw::error e = error_of([&] { c.runs().wait(r); });
+  lgw::error e = test::error_of([&] { c.runs().wait(r); });
   CHECK(e.kind() == lgw::error_kind::run_failed);
   CHECK(e.error_type() == "Error");
   CHECK(e.message() == "boom");
@@ -293,7 +284,7 @@ TEST_CASE("a busy thread refuses a second run (JS server: 422 with a plain-text 
   r.webhook = listener().url();
   lgw::run first = wait_until_started(c, c.runs().create(r));
   r.input = hello("second");
-  lgw::error e = error_of([&] { c.runs().create(r); });
+  lgw::error e = test::error_of([&] { c.runs().create(r); });
   CHECK(e.kind() == lgw::error_kind::unprocessable_entity);
   CHECK(e.message().find("Thread is already running a task") == 0);
   CHECK(e.endpoint() == "POST /threads/" + r.thread_id + "/runs");
@@ -308,7 +299,7 @@ TEST_CASE("a busy thread refuses a second run (JS server: 422 with a plain-text 
 TEST_CASE("unknown ids are not_found with the server's message") {
   auto c = make_client();
   const std::string tid = c.threads().create().thread_id;
-  lgw::error e = error_of([&] { c.runs().get(tid, "01a2207e-0000-7000-8000-000000000000"); });
+  lgw::error e = test::error_of([&] { c.runs().get(tid, "01a2207e-0000-7000-8000-000000000000"); });
   CHECK(e.kind() == lgw::error_kind::not_found);
   CHECK(e.message() == "Run not found");
   CHECK(std::string(e.what()) == "GET /threads/" + tid +
@@ -322,7 +313,7 @@ TEST_CASE("a body the server rejects is bad_request naming the field") {
   req.target = "/runs/wait";
   req.headers = {{"Content-Type", "application/json"}};
   req.body = "{}";
-  lgw::error e = error_of([&] { c.perform(req, false, {}); });
+  lgw::error e = test::error_of([&] { c.perform(req, false, {}); });
   CHECK(e.kind() == lgw::error_kind::bad_request);
   CHECK(e.message().find("assistant_id") != std::string::npos);
 }
@@ -404,7 +395,7 @@ TEST_CASE("a failing run's stream delivers the error event, then throws run_fail
   r.input = in;
   r.webhook = listener().url();
   std::vector<lgw::stream_part> parts;
-  lgw::error e = error_of([&] { c.runs().stream(r, [&](const lgw::stream_part &p) { parts.push_back(p); }); });
+  lgw::error e = test::error_of([&] { c.runs().stream(r, [&](const lgw::stream_part &p) { parts.push_back(p); }); });
   REQUIRE_FALSE(parts.empty());
   CHECK(parts.back().event == "error");
   CHECK(e.kind() == lgw::error_kind::run_failed);
