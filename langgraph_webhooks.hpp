@@ -2700,8 +2700,10 @@ struct webhook_server_options {
   /// URL the LangGraph server should call when it cannot reach host:port directly (a tunnel,
   /// a load balancer); its path defaults to `path`.
   std::string public_url;
-  /// Events kept for wait_for() and for recognising repeated deliveries.
+  /// Events kept for wait_for() and for recognising repeated deliveries: the newest ones, at
+  /// most this many, this many bytes of payload, and this old.
   std::size_t recent_events = 1024;
+  std::size_t recent_bytes = std::size_t(64) << 20;
   std::chrono::seconds recent_for{600};
 };
 
@@ -2886,8 +2888,8 @@ public:
 private:
   using clock = std::chrono::steady_clock;
   struct recent {
+    std::shared_ptr<const webhook_event> event;
     std::string key; // run_id '\n' status
-    std::string run_id;
     clock::time_point at;
   };
 
@@ -2914,19 +2916,20 @@ private:
   std::size_t active_ = 0, waiting_ = 0;
   std::unordered_map<std::string, std::shared_ptr<const webhook_event>> by_run_;
   std::unordered_map<std::string, bool> seen_; // key -> delivered (false: in progress)
-  std::deque<recent> order_;
+  std::deque<recent> order_;   // every kept event, oldest first
+  std::size_t order_bytes_ = 0; // their payload bytes
   webhook_server_stats stats_;
 };
 
 template <class S> void basic_webhook_server<S>::forget_old(clock::time_point now) {
-  while (!order_.empty() &&
-         (order_.size() > options_.recent_events || now - order_.front().at > options_.recent_for)) {
+  while (!order_.empty() && (order_.size() > options_.recent_events || now - order_.front().at > options_.recent_for ||
+                             (order_bytes_ > options_.recent_bytes && order_.size() > 1))) {
     const recent &r = order_.front();
     auto seen = seen_.find(r.key);
     if (seen != seen_.end() && seen->second) seen_.erase(seen);
-    auto ev = by_run_.find(r.run_id); // unless a newer event of the run replaced it
-    if (ev != by_run_.end() && ev->second->run_id + '\n' + ev->second->status_text == r.key)
-      by_run_.erase(ev);
+    auto ev = by_run_.find(r.event->run_id); // unless a newer event of the run replaced it
+    if (ev != by_run_.end() && ev->second == r.event) by_run_.erase(ev);
+    order_bytes_ -= r.event->body.size();
     order_.pop_front();
   }
 }
@@ -2977,7 +2980,8 @@ template <class S> http_response basic_webhook_server<S>::handle(http_request re
     seen_.emplace(key, false);
     const auto now = clock::now();
     by_run_[event->run_id] = event;
-    order_.push_back(recent{key, event->run_id, now});
+    order_.push_back(recent{event, key, now});
+    order_bytes_ += event->body.size();
     forget_old(now);
     arrived_.notify_all();
     if (on_event_) {
@@ -3386,7 +3390,9 @@ public:
     {
       std::lock_guard<std::mutex> lock(m_);
       jobs_.push_back(std::move(fn));
-      if (idle_ == 0 && threads_.size() < max_threads_) threads_.emplace_back([this] { work(); });
+      // idle_ still counts a thread that was woken but has not taken its job yet: compare
+      // with the jobs waiting, or a connection arriving in that moment waits for seconds
+      if (jobs_.size() > idle_ && threads_.size() < max_threads_) threads_.emplace_back([this] { work(); });
     }
     cv_.notify_one();
     return enqueue_ok<enqueue_result>();

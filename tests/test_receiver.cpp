@@ -231,6 +231,21 @@ TEST_CASE("receiver: recent events are bounded in number") {
   CHECK(hooks.stats().duplicates == 0);
 }
 
+TEST_CASE("receiver: recent events are bounded in bytes, keeping at least the newest") {
+  lgw::webhook_server_options o = opts();
+  o.recent_bytes = 250;
+  mock_server hooks(o);
+  hooks.start();
+  for (int i = 0; i < 4; ++i) hooks.transport().post("/hook", payload("b" + std::to_string(i))); // ~70 bytes each
+  CHECK_FALSE(hooks.wait_for("b0", 0ms));
+  CHECK(hooks.wait_for("b3", 0ms));
+  CHECK(hooks.wait_for("b2", 0ms));
+  const std::string big = json{{"run_id", "big"}, {"status", "success"}, {"values", std::string(1000, 'x')}}.dump();
+  CHECK(hooks.transport().post("/hook", big).status == 200);
+  CHECK(hooks.wait_for("big", 0ms)); // larger than the budget on its own, and still kept
+  CHECK_FALSE(hooks.wait_for("b3", 0ms));
+}
+
 TEST_CASE("receiver: callbacks run at most worker_threads at a time; the backlog is bounded (503)") {
   lgw::webhook_server_options o = opts();
   o.worker_threads = 2;

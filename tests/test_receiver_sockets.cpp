@@ -258,6 +258,34 @@ TEST_CASE("webhook_server: a new connection is answered promptly while 64 keep-a
   MESSAGE("new-connection latencies under load: " << shown);
 }
 
+TEST_CASE("webhook_server: connections opened all at once are each answered promptly") {
+  lgw::webhook_server hooks(opts());
+  hooks.start();
+  // Each burst is larger than the last, so it needs new threads while earlier ones are idle;
+  // every connection stays open until all are answered, so none can wait for another to close.
+  for (int n : {2, 4, 8, 16, 32, 48}) {
+    std::vector<std::thread> clients;
+    std::vector<std::chrono::milliseconds> latencies(std::size_t(n), std::chrono::milliseconds(999999));
+    std::atomic<int> ready{0}, answered{0};
+    for (int i = 0; i < n; ++i) {
+      clients.emplace_back([&, i] {
+        auto cli = client_for(hooks);
+        ++ready;
+        while (ready < n) std::this_thread::yield(); // start together
+        const auto t0 = std::chrono::steady_clock::now();
+        auto res = cli.Post("/hook", payload("burst-" + std::to_string(n) + "-" + std::to_string(i)), "text/plain");
+        if (res && res->status == 200)
+          latencies[std::size_t(i)] = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+        ++answered;
+        for (int k = 0; k < 20000 && answered < n; ++k) std::this_thread::sleep_for(1ms);
+      });
+    }
+    for (auto &t : clients) t.join();
+    CAPTURE(n);
+    for (auto l : latencies) CHECK(l < 3 * latency_bound);
+  }
+}
+
 TEST_CASE("webhook_server: a burst of 500 connections is not dropped by a short listen backlog") {
   lgw::webhook_server hooks(opts());
   hooks.start();
