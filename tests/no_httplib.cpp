@@ -1,5 +1,7 @@
 // Built without cpp-httplib: LANGGRAPH_WEBHOOKS_NO_HTTPLIB leaves out the default transports,
 // so a program that only builds requests (or brings its own transport) needs nlohmann_json only.
+// tests/poison/httplib.h comes first on this target's include path and stops the build if
+// cpp-httplib is included anyway.
 #define LANGGRAPH_WEBHOOKS_NO_HTTPLIB
 #include "langgraph_webhooks.hpp"
 
