@@ -91,6 +91,9 @@
 
 #ifndef LANGGRAPH_WEBHOOKS_NO_HTTPLIB
 #include <httplib.h>
+#if !defined(_WIN32)
+#include <dirent.h> // the receiver's stop() finds its idle connections
+#endif
 #endif
 
 namespace langgraph {
@@ -3378,12 +3381,46 @@ template <class R> R enqueue_ok() {
   if constexpr (!std::is_void_v<R>) return true;
 }
 
+// Requests between their headers and their written answer, so that stop() can tell busy
+// connections from idle ones. A connection is served on one thread from start to end: the
+// thread notes that its request is counted, and the count is released after the answer is
+// written (httplib's logger) or, whatever happened, when the connection ends.
+class requests_in_flight {
+public:
+  void begin() {
+    if (counted()) return;
+    std::lock_guard<std::mutex> lock(m_);
+    ++n_;
+    counted() = true;
+  }
+  void end() {
+    if (!counted()) return;
+    counted() = false;
+    std::lock_guard<std::mutex> lock(m_);
+    if (--n_ == 0) cv_.notify_all();
+  }
+  void wait_until_none() {
+    std::unique_lock<std::mutex> lock(m_);
+    cv_.wait(lock, [&] { return n_ == 0; });
+  }
+
+private:
+  static bool &counted() {
+    thread_local bool on_this_thread = false;
+    return on_this_thread;
+  }
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::size_t n_ = 0;
+};
+
 // cpp-httplib serves a keep-alive connection on one pool thread until it closes, so a fixed
 // pool lets a few busy LangGraph servers starve a new one. This pool starts a thread whenever
 // none is idle (up to a cap), so every connection is served at once.
 class on_demand_pool final : public httplib::TaskQueue {
 public:
-  explicit on_demand_pool(std::size_t max_threads) : max_threads_(max_threads < 1 ? 1 : max_threads) {}
+  on_demand_pool(std::size_t max_threads, std::shared_ptr<requests_in_flight> requests)
+      : max_threads_(max_threads < 1 ? 1 : max_threads), requests_(std::move(requests)) {}
   ~on_demand_pool() override { shutdown(); }
 
   enqueue_result enqueue(std::function<void()> fn) override {
@@ -3419,12 +3456,14 @@ private:
       auto fn = std::move(jobs_.front());
       jobs_.pop_front();
       lock.unlock();
-      fn();
+      fn(); // serves one connection until it closes
+      requests_->end();
       lock.lock();
     }
   }
 
   const std::size_t max_threads_;
+  const std::shared_ptr<requests_in_flight> requests_;
   std::mutex m_;
   std::condition_variable cv_;
   std::deque<std::function<void()>> jobs_;
@@ -3432,6 +3471,44 @@ private:
   std::size_t idle_ = 0;
   bool stopping_ = false;
 };
+
+// cpp-httplib before 0.12 (Debian's 0.11) lets a connection that waits for its next request
+// sit out the whole keep_alive_timeout when the server stops, so stop() took seconds after a
+// LangGraph server's last delivery. Once the listening socket is closed and no request is in
+// flight, the connections of a server are idle, and they are the connected sockets of this
+// process whose local port is the server's: shutting down their reading side wakes each one
+// at once (it then sees the server stopping and closes).
+inline void end_idle_connections(int port) {
+#if !defined(_WIN32)
+  auto accepted_here = [port](int fd) {
+    sockaddr_storage a{};
+    socklen_t n = sizeof(a);
+    if (::getsockname(fd, reinterpret_cast<sockaddr *>(&a), &n) != 0) return false;
+    int local = -1;
+    if (a.ss_family == AF_INET) local = ntohs(reinterpret_cast<const sockaddr_in &>(a).sin_port);
+    if (a.ss_family == AF_INET6) local = ntohs(reinterpret_cast<const sockaddr_in6 &>(a).sin6_port);
+    int listening = 1;
+    socklen_t ln = sizeof(listening);
+    sockaddr_storage peer{};
+    socklen_t pn = sizeof(peer);
+    return local == port && ::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &ln) == 0 && !listening &&
+           ::getpeername(fd, reinterpret_cast<sockaddr *>(&peer), &pn) == 0;
+  };
+  std::vector<int> fds;
+  if (DIR *dir = ::opendir("/proc/self/fd")) { // Linux: the open descriptors
+    while (const dirent *e = ::readdir(dir))
+      if (e->d_name[0] >= '0' && e->d_name[0] <= '9') fds.push_back(std::atoi(e->d_name));
+    ::closedir(dir);
+  } else {
+    const long max = std::min(::sysconf(_SC_OPEN_MAX), 4096L);
+    for (int fd = 0; fd < max; ++fd) fds.push_back(fd);
+  }
+  for (int fd : fds)
+    if (accepted_here(fd)) ::shutdown(fd, SHUT_RD);
+#else
+  (void)port; // Windows: idle connections end after keep_alive_timeout
+#endif
+}
 } // namespace detail
 
 /// The default ServerTransport: a cpp-httplib server on its own thread, TCP_NODELAY, a thread
@@ -3455,7 +3532,10 @@ public:
     s.set_keep_alive_timeout(static_cast<time_t>(o.keep_alive_timeout.count()));
     s.set_keep_alive_max_count(o.keep_alive_max_requests);
     const std::size_t max_connections = o.max_connections;
-    s.new_task_queue = [max_connections] { return new detail::on_demand_pool(max_connections); };
+    auto requests = std::make_shared<detail::requests_in_flight>();
+    requests_ = requests;
+    s.new_task_queue = [max_connections, requests] { return new detail::on_demand_pool(max_connections, requests); };
+    s.set_logger([requests](const httplib::Request &, const httplib::Response &) { requests->end(); });
     int listen_socket = -1;
     s.set_socket_options([&listen_socket](socket_t sock) {
       int yes = 1; // SO_REUSEADDR, not httplib's SO_REUSEPORT: a second receiver on the same
@@ -3476,7 +3556,9 @@ public:
     };
     // cpp-httplib reads (and drops) an oversized body before it answers 413: answer from the
     // Content-Length instead, and close the connection rather than read the body.
-    s.set_pre_routing_handler([send, max = o.max_body_bytes](const httplib::Request &req, httplib::Response &res) {
+    s.set_pre_routing_handler([send, requests, max = o.max_body_bytes](const httplib::Request &req,
+                                                                       httplib::Response &res) {
+      requests->begin();
       const std::string length = req.get_header_value("Content-Length");
       if (length.empty() || std::strtoull(length.c_str(), nullptr, 10) <= max)
         return httplib::Server::HandlerResponse::Unhandled;
@@ -3508,12 +3590,17 @@ public:
     if (listen_socket >= 0) ::listen(listen_socket, o.listen_backlog);
     thread_ = std::thread([&s] { s.listen_after_bind(); });
     for (int i = 0; i < 5000 && !s.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    port_ = port;
     return port;
   }
 
+  /// Stops accepting, wakes idle keep-alive connections, and returns once the requests in
+  /// progress are answered.
   void stop() {
     if (!server_) return;
     server_->stop();
+    requests_->wait_until_none(); // their answers are written
+    detail::end_idle_connections(port_);
     if (thread_.joinable()) thread_.join();
     server_.reset();
   }
@@ -3521,6 +3608,8 @@ public:
 private:
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
+  std::shared_ptr<detail::requests_in_flight> requests_;
+  int port_ = 0;
 };
 
 /// The webhook receiver most programs use: `lgw::webhook_server hooks; hooks.start();`

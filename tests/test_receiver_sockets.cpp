@@ -227,6 +227,30 @@ TEST_CASE("webhook_server: stop() while busy lets accepted deliveries finish") {
   CHECK(again->status == 200);
 }
 
+TEST_CASE("webhook_server: stop() does not wait for idle keep-alive connections") {
+  lgw::webhook_server_options o = opts();
+  o.keep_alive_timeout = 30s; // what a LangGraph server's connection pool may hold open
+  lgw::webhook_server hooks(o);
+  hooks.start();
+  raw_socket idle(hooks.port());
+  const std::string body = payload("idle-1");
+  idle.send("POST /hook HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: " +
+            std::to_string(body.size()) + "\r\n\r\n" + body);
+  CHECK(idle.read_all(2s).rfind("HTTP/1.1 200", 0) == 0);
+  raw_socket never_sent(hooks.port()); // connected, no request yet
+  std::this_thread::sleep_for(50ms);   // both wait for their next request now
+  const auto t0 = std::chrono::steady_clock::now();
+  hooks.stop();
+  const auto took = std::chrono::steady_clock::now() - t0;
+  CHECK(took < 10 * latency_bound); // not the 30 s of keep_alive_timeout
+  bool closed = false;
+  idle.read_all(2s, &closed);
+  CHECK(closed);
+  CHECK(hooks.wait_for("idle-1", 0ms));
+  MESSAGE("stop() with two idle connections took "
+          << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms");
+}
+
 TEST_CASE("webhook_server: a new connection is answered promptly while 64 keep-alive connections keep it busy") {
   lgw::webhook_server hooks(opts());
   hooks.start();
