@@ -23,7 +23,8 @@ quiet() { "$@" >"$work/last.log" 2>&1 || { cat "$work/last.log" >&2; fail "$*"; 
 no_dev_targets=(-DLANGGRAPH_WEBHOOKS_BUILD_TESTS=OFF -DLANGGRAPH_WEBHOOKS_BUILD_EXAMPLES=OFF
                 -DLANGGRAPH_WEBHOOKS_BUILD_BENCHMARKS=OFF)
 
-# The CMake install, used by find_package, pkg-config and the version check.
+# The CMake install, used by find_package, pkg-config and the version check; it also installs
+# the lgwh tool (built by default at top level).
 prefix="$work/prefix"
 quiet cmake -S "$root" -B "$work/install-build" -G Ninja "${no_dev_targets[@]}" -DCMAKE_INSTALL_PREFIX="$prefix"
 quiet cmake --install "$work/install-build"
@@ -34,6 +35,8 @@ for f in include/langgraph_webhooks.hpp share/pkgconfig/langgraph_webhooks.pc \
          share/langgraph_webhooks/langgraph_webhooks_httplib.cmake; do
   [ -f "$prefix/$f" ] || fail "cmake --install did not install $f"
 done
+[ "$("$prefix/bin/lgwh" --version)" = "lgwh $(sed -n 's/^#define LANGGRAPH_WEBHOOKS_VERSION_STRING "\(.*\)"$/\1/p' "$root/langgraph_webhooks.hpp")" ] \
+  || fail "the installed lgwh does not run"
 echo "consumers: cmake --install: ok"
 
 cmake_consumer() { # project folder, cmake args...
@@ -71,10 +74,10 @@ meson_consumer() { # project folder, meson setup args...
   check_run "$name" "$work/$name/consumer"
 }
 meson_consumer meson_subproject
-if grep -q "unit_tests\|seed_flow" "$work/meson_subproject/build.ninja"; then
-  fail "meson_subproject: tests or examples were built inside the subproject"
+if grep -q "unit_tests\|seed_flow\|lgwh" "$work/meson_subproject/build.ninja"; then
+  fail "meson_subproject: tests, examples or tools were built inside the subproject"
 fi
-quiet meson setup "$work/meson-install-build" "$root" --prefix "$work/meson-prefix" -Dtests=false -Dexamples=false -Dbenchmarks=false
+quiet meson setup "$work/meson-install-build" "$root" --prefix "$work/meson-prefix" -Dtests=false -Dexamples=false -Dbenchmarks=false -Dtools=false
 quiet meson install -C "$work/meson-install-build"
 PKG_CONFIG_PATH="$work/meson-prefix/share/pkgconfig" meson_consumer meson_pkgconfig
 

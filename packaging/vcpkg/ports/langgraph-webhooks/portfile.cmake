@@ -17,6 +17,7 @@ vcpkg_cmake_configure(
     -DLANGGRAPH_WEBHOOKS_BUILD_TESTS=OFF
     -DLANGGRAPH_WEBHOOKS_BUILD_EXAMPLES=OFF
     -DLANGGRAPH_WEBHOOKS_BUILD_BENCHMARKS=OFF
+    -DLANGGRAPH_WEBHOOKS_BUILD_TOOLS=OFF
     -DLANGGRAPH_WEBHOOKS_INSTALL=ON)
 vcpkg_cmake_install()
 vcpkg_cmake_config_fixup(PACKAGE_NAME langgraph_webhooks CONFIG_PATH share/langgraph_webhooks)
