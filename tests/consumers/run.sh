@@ -27,6 +27,7 @@ no_dev_targets=(-DLANGGRAPH_WEBHOOKS_BUILD_TESTS=OFF -DLANGGRAPH_WEBHOOKS_BUILD_
 # the lgwh tool (built by default at top level).
 prefix="$work/prefix"
 quiet cmake -S "$root" -B "$work/install-build" -G Ninja "${no_dev_targets[@]}" -DCMAKE_INSTALL_PREFIX="$prefix"
+quiet cmake --build "$work/install-build" # lgwh
 quiet cmake --install "$work/install-build"
 for f in include/langgraph_webhooks.hpp share/pkgconfig/langgraph_webhooks.pc \
          share/langgraph_webhooks/langgraph_webhooksConfig.cmake \
