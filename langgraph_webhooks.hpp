@@ -834,10 +834,12 @@ private:
 };
 
 inline void to_json(nlohmann::json &j, const node_list &n) {
-  if (n.is_all())
+  if (n.is_all()) {
     j = "*";
-  else
-    j = n.names();
+    return;
+  }
+  j = nlohmann::json::array();
+  for (const std::string &name : n.names()) j.push_back(name);
 }
 
 namespace detail {
@@ -846,16 +848,35 @@ template <class T> struct is_optional<std::optional<T>> : std::true_type {};
 template <class T> struct is_vector : std::false_type {};
 template <class T> struct is_vector<std::vector<T>> : std::true_type {};
 
+// A field's value as JSON. Field types go through these few conversions rather than
+// nlohmann's generic one, whose type checks are instantiated once per type and were most of
+// the header's compile time.
+template <class T> nlohmann::json json_value(const T &v) {
+  if constexpr (std::is_enum_v<T>) {
+    return nlohmann::json(std::string(to_string(v)));
+  } else if constexpr (is_vector<T>::value) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto &item : v) list.push_back(json_value(item));
+    return list;
+  } else if constexpr (std::is_class_v<T> && !std::is_same_v<T, std::string> && !std::is_same_v<T, nlohmann::json>) {
+    nlohmann::json out;
+    to_json(out, v); // the struct's own (checkpoint, node_list, ...)
+    return out;
+  } else {
+    return nlohmann::json(v); // string, json, bool, int, double
+  }
+}
+
 // Writes `v` under `key` unless it is unset: a disengaged optional, a null json, an empty list.
 template <class T> void put(nlohmann::json &j, const char *key, const T &v) {
   if constexpr (is_optional<T>::value) {
-    if (v) j[key] = *v;
+    if (v) j[key] = json_value(*v);
   } else if constexpr (std::is_same_v<T, nlohmann::json>) {
     if (!v.is_null()) j[key] = v;
   } else if constexpr (is_vector<T>::value || std::is_same_v<T, node_list>) {
-    if (!v.empty()) j[key] = v;
+    if (!v.empty()) j[key] = json_value(v);
   } else {
-    j[key] = v;
+    j[key] = json_value(v);
   }
 }
 
@@ -1123,7 +1144,9 @@ struct thread_ttl {
 };
 
 inline void to_json(nlohmann::json &j, const thread_ttl &t) {
-  j = {{"strategy", t.strategy}, {"ttl", t.ttl}};
+  j = nlohmann::json::object();
+  j["strategy"] = t.strategy;
+  j["ttl"] = t.ttl;
 }
 
 /// Body fields that both runs and crons take (reference §2 and §3.11).
@@ -2763,7 +2786,9 @@ inline http_response reply(int status, std::string detail_text, http_headers hea
   r.status = status;
   r.headers = std::move(headers);
   r.headers.emplace_back("Content-Type", "application/json");
-  r.body = nlohmann::json{{"detail", std::move(detail_text)}}.dump();
+  nlohmann::json body = nlohmann::json::object();
+  body["detail"] = std::move(detail_text);
+  r.body = body.dump();
   return r;
 }
 
