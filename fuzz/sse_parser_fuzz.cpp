@@ -25,6 +25,7 @@
 #define LANGGRAPH_WEBHOOKS_NO_HTTPLIB
 #endif
 #include "langgraph_webhooks.hpp"
+#include "../tests/splitmix.hpp"
 
 #include <algorithm>
 #include <cstddef>
@@ -60,17 +61,6 @@ std::uint64_t fnv1a(const std::uint8_t *p, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 0x100000001b3ull;
   return h;
 }
-
-struct splitmix {
-  std::uint64_t s;
-  std::uint64_t next() {
-    std::uint64_t z = (s += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  }
-  std::size_t below(std::size_t n) { return n == 0 ? 0 : std::size_t(next() % n); }
-};
 
 // Chunk lengths (0 = an empty chunk) that add up to n.
 std::vector<std::size_t> random_chunks(std::size_t n, splitmix &rng, std::size_t max_chunk) {
