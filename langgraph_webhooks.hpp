@@ -26,10 +26,12 @@
 // ----------------------------------------------
 //   LANGGRAPH_WEBHOOKS_NO_HTTPLIB   leave out the cpp-httplib transports; only nlohmann_json needed
 //   LANGGRAPH_WEBHOOKS_USER_AGENT   User-Agent sent by the client (default "langgraph-webhooks-cpp/<ver>")
+//   LANGGRAPH_WEBHOOKS_SEPARATE_COMPILATION  compile client and webhook_server in one unit only,
+//   LANGGRAPH_WEBHOOKS_IMPLEMENTATION        the unit that does (see "separate compilation")
 //
 // Sections, in order: configuration · errors · http types · server-sent events · client
 // transport requirements · enumerations · json mapping · response types · request structs ·
-// client · webhook receiver · mock transport · cpp-httplib transport.
+// client · webhook receiver · mock transport · cpp-httplib transport · separate compilation.
 //
 // SPDX-License-Identifier: MIT
 
@@ -1858,25 +1860,7 @@ public:
   /// As above; with `raise_error` false a failed run (`__error__`) is returned in
   /// `run_output::error` instead of thrown.
   template <class Request>
-  typename Request::response_type send(const Request &request, bool raise_error) {
-    using response_type = typename Request::response_type;
-    static_assert(!std::is_same_v<response_type, stream_result>,
-                  "this request answers with an event stream: send it with stream(request, on_part)");
-    http_request req = make_request(request);
-    http_response res = perform(req, Request::idempotent, chunk_callback());
-    const std::string endpoint = req.method + ' ' + req.target;
-    if constexpr (std::is_void_v<response_type>) {
-      return;
-    } else {
-      response_type out = parse<response_type>(endpoint, res);
-      if constexpr (std::is_same_v<response_type, run_output>) {
-        if (raise_error && out.error)
-          throw error(error_kind::run_failed, endpoint, res.status, out.error->message, res.body,
-                      out.error->error);
-      }
-      return out;
-    }
-  }
+  typename Request::response_type send(const Request &request, bool raise_error);
 
   /// Builds the `http_request` for a request struct: method, prefixed target, headers, body.
   template <class Request> http_request make_request(const Request &request) const {
@@ -2036,6 +2020,28 @@ private:
 };
 
 // ---- basic_client definitions -----------------------------------------------------------
+
+template <class T>
+template <class Request>
+typename Request::response_type basic_client<T>::send(const Request &request, bool raise_error) {
+  using response_type = typename Request::response_type;
+  static_assert(!std::is_same_v<response_type, stream_result>,
+                "this request answers with an event stream: send it with stream(request, on_part)");
+  http_request req = make_request(request);
+  http_response res = perform(req, Request::idempotent, chunk_callback());
+  const std::string endpoint = req.method + ' ' + req.target;
+  if constexpr (std::is_void_v<response_type>) {
+    return;
+  } else {
+    response_type out = parse<response_type>(endpoint, res);
+    if constexpr (std::is_same_v<response_type, run_output>) {
+      if (raise_error && out.error)
+        throw error(error_kind::run_failed, endpoint, res.status, out.error->message, res.body,
+                    out.error->error);
+    }
+    return out;
+  }
+}
 
 template <class T> void basic_client<T>::init() {
   std::string key = options_.api_key ? detail::trim_key(*options_.api_key) : detail::api_key_from_env();
@@ -3639,6 +3645,48 @@ private:
 
 /// The webhook receiver most programs use: `lgw::webhook_server hooks; hooks.start();`
 using webhook_server = basic_webhook_server<httplib_server_transport>;
+
+// ==== separate compilation ====
+//
+// Header-only by default: every translation unit that calls the client compiles it. A program
+// with many such units can compile `client` and `webhook_server` once instead, the way
+// Boost.Asio's separate compilation works: define LANGGRAPH_WEBHOOKS_SEPARATE_COMPILATION for
+// every unit (the build system's job), and in exactly one .cpp also define
+// LANGGRAPH_WEBHOOKS_IMPLEMENTATION before including this header. The other units then only
+// declare these instantiations (extern template) and link to that one. Streaming calls
+// (stream, join_stream) take the caller's callback type, so they still compile where used.
+
+#if defined(LANGGRAPH_WEBHOOKS_SEPARATE_COMPILATION) || defined(LANGGRAPH_WEBHOOKS_IMPLEMENTATION)
+#ifdef LANGGRAPH_WEBHOOKS_IMPLEMENTATION
+#define LANGGRAPH_WEBHOOKS_DETAIL_INSTANTIATION template
+#else
+#define LANGGRAPH_WEBHOOKS_DETAIL_INSTANTIATION extern template
+#endif
+#define LANGGRAPH_WEBHOOKS_DETAIL_SEND(R)                                                          \
+  LANGGRAPH_WEBHOOKS_DETAIL_INSTANTIATION R::response_type                                        \
+  basic_client<httplib_client_transport>::send<R>(const R &, bool);
+
+LANGGRAPH_WEBHOOKS_DETAIL_INSTANTIATION class basic_client<httplib_client_transport>;
+LANGGRAPH_WEBHOOKS_DETAIL_SEND(create_run_request)
+LANGGRAPH_WEBHOOKS_DETAIL_SEND(wait_run_request)
+LANGGRAPH_WEBHOOKS_DETAIL_SEND(create_run_stateless_request)
+LANGGRAPH_WEBHOOKS_DETAIL_SEND(wait_run_stateless_request)
+LANGGRAPH_WEBHOOKS_DETAIL_SEND(create_thread_cron_request)
+LANGGRAPH_WEBHOOKS_DETAIL_SEND(create_cron_request)
+LANGGRAPH_WEBHOOKS_DETAIL_SEND(search_assistants_request)
+LANGGRAPH_WEBHOOKS_DETAIL_SEND(create_thread_request)
+LANGGRAPH_WEBHOOKS_DETAIL_SEND(get_run_request)
+LANGGRAPH_WEBHOOKS_DETAIL_SEND(join_run_request)
+LANGGRAPH_WEBHOOKS_DETAIL_SEND(cancel_run_request)
+LANGGRAPH_WEBHOOKS_DETAIL_SEND(search_crons_request)
+LANGGRAPH_WEBHOOKS_DETAIL_SEND(delete_cron_request)
+LANGGRAPH_WEBHOOKS_DETAIL_SEND(get_info_request)
+LANGGRAPH_WEBHOOKS_DETAIL_SEND(get_ok_request)
+LANGGRAPH_WEBHOOKS_DETAIL_INSTANTIATION class basic_webhook_server<httplib_server_transport>;
+
+#undef LANGGRAPH_WEBHOOKS_DETAIL_SEND
+#undef LANGGRAPH_WEBHOOKS_DETAIL_INSTANTIATION
+#endif
 
 #endif // LANGGRAPH_WEBHOOKS_NO_HTTPLIB
 

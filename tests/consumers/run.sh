@@ -48,6 +48,7 @@ cmake_consumer() { # project folder, cmake args...
   check_run "$name" "$work/$name/consumer"
 }
 cmake_consumer cmake_find_package -DCMAKE_PREFIX_PATH="$prefix"
+check_run "cmake_find_package (separate compilation)" "$work/cmake_find_package/consumer_separate"
 cmake_consumer cmake_add_subdirectory -DLGW_SOURCE_DIR="$root"
 cmake_consumer cmake_fetchcontent -DLGW_GIT_REPOSITORY="$root" -DLGW_GIT_TAG="$(git -C "$root" rev-parse HEAD)"
 
