@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# check_symbols.sh OBJECT: the object of a unit built with LANGGRAPH_WEBHOOKS_SEPARATE_COMPILATION
-# refers to the default client and receiver but compiles none of their out-of-line code: the
-# retry loop (basic_client::perform), the request path (basic_client::send<...>) and the
-# receiver's request handling (basic_webhook_server::handle) come from the implementation unit.
+# check_symbols.sh OBJECT [NM]: the object of a unit built with
+# LANGGRAPH_WEBHOOKS_SEPARATE_COMPILATION refers to the default client and receiver but compiles
+# none of their out-of-line code: the retry loop (basic_client::perform), the request path
+# (basic_client::send<...>) and the receiver's request handling (basic_webhook_server::handle)
+# come from the implementation unit.
 set -euo pipefail
 obj="$1"
-symbols="$(nm -C "$obj")"
+nm="${2:-nm}"
+symbols="$("$nm" -C "$obj")"
 defined="$(grep -E '^[0-9a-f]+ [TtWw] ' <<<"$symbols" || true)"
 client='langgraph::webhooks::basic_client<langgraph::webhooks::httplib_client_transport>::'
 server='langgraph::webhooks::basic_webhook_server<langgraph::webhooks::httplib_server_transport>::'
