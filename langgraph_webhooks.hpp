@@ -68,6 +68,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <list>
 #include <exception>
 #include <functional>
 #include <initializer_list>
@@ -93,8 +94,10 @@
 
 #ifndef LANGGRAPH_WEBHOOKS_NO_HTTPLIB
 #include <httplib.h>
-#if !defined(_WIN32)
-#include <dirent.h> // the receiver's stop() finds its idle connections
+#ifndef _WIN32
+#include <netinet/tcp.h> // the receiver serves its connections itself
+#include <poll.h>
+#include <sys/socket.h>
 #endif
 #endif
 
@@ -916,7 +919,44 @@ inline const nlohmann::json &require_object(const nlohmann::json &j, const char 
                                 j.type_name());
   return j;
 }
+
+// Whether a JSON text nests arrays and objects more than `max_depth` levels deep (brackets in
+// strings do not count; the text need not be valid). nlohmann_json parses iteratively, but
+// copies, compares and dumps recursively: a DOM from the network is only built once this is
+// false, which bounds the stack those operations use. Valid JSON needs two bytes per level, so
+// short texts are not scanned.
+inline bool json_deeper_than(std::string_view text, std::size_t max_depth) noexcept {
+  if (text.size() / 2 <= max_depth) return false;
+  std::size_t depth = 0;
+  const char *p = text.data();
+  const char *const end = p + text.size();
+  while (p < end) {
+    const char c = *p++;
+    if (c == '"') {
+      while (p < end && *p != '"') p += *p == '\\' ? 2 : 1;
+      ++p;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return true;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return false;
+}
+
+// Parses JSON read from the network: throws std::invalid_argument when it nests deeper than
+// `max_depth`, nlohmann's parse_error when it is not JSON.
+inline nlohmann::json parse_json(std::string_view text, std::size_t max_depth) {
+  if (json_deeper_than(text, max_depth))
+    throw std::invalid_argument("JSON nested more than " + std::to_string(max_depth) + " levels deep");
+  return nlohmann::json::parse(text);
+}
 } // namespace detail
+
+/// Default nesting limit for JSON read from the network (`client_options::max_json_depth`,
+/// `webhook_server_options::max_json_depth`): above the 254 levels that the Python server's
+/// encoder (orjson) can write at all, far below what overflows a thread's stack.
+inline constexpr std::size_t default_max_json_depth = 256;
 
 // ==== response types ====
 //
@@ -1654,6 +1694,10 @@ struct client_options {
   std::string ca_cert_path; ///< PEM bundle for https; empty for the system's
   /// Largest single server-sent event accepted from a stream.
   std::size_t max_event_bytes = std::size_t(64) << 20;
+  /// Deepest nesting of arrays and objects accepted in JSON from the server (a response, an
+  /// event's data); deeper is an invalid_response error. Bounds the stack that copying,
+  /// comparing and dumping the parsed values use.
+  std::size_t max_json_depth = default_max_json_depth;
   /// How often a broken stream created with `stream_resumable` (or a join_stream) is rejoined
   /// from its last event id before the error is reported.
   int stream_reconnects = 5;
@@ -1683,10 +1727,15 @@ inline std::string api_key_from_env() {
 }
 
 // The server's message from an error body: JSON `detail`, `message`, `error` (string or
-// {message}), else the text itself — the order the Python SDK uses.
-inline std::string server_message(const std::string &body) {
-  auto text = [](const nlohmann::json &v) { return v.is_string() ? v.get<std::string>() : v.dump(); };
-  auto j = nlohmann::json::parse(body, nullptr, false);
+// {message}), else the text itself — the order the Python SDK uses. At most 2,000 bytes.
+inline std::string server_message(const std::string &body, std::size_t max_depth) {
+  constexpr std::size_t limit = 2000;
+  auto cut = [](std::string s) {
+    if (s.size() > limit) s = s.substr(0, limit) + "…";
+    return s;
+  };
+  auto text = [&](const nlohmann::json &v) { return cut(v.is_string() ? v.get<std::string>() : v.dump()); };
+  const auto j = json_deeper_than(body, max_depth) ? nlohmann::json() : nlohmann::json::parse(body, nullptr, false);
   if (j.is_object()) {
     for (const char *key : {"detail", "message"}) {
       auto it = j.find(key);
@@ -1701,10 +1750,7 @@ inline std::string server_message(const std::string &body) {
       return text(*it);
     }
   }
-  std::string s = trim_key(body);
-  constexpr std::size_t limit = 2000;
-  if (s.size() > limit) s = s.substr(0, limit) + "…";
-  return s;
+  return cut(trim_key(body.substr(0, limit + 64)));
 }
 
 // `__error__` of /wait and /join, unwrapping the JS server's double encoding (its message is
@@ -1724,7 +1770,8 @@ inline std::optional<run_error> run_error_of(const nlohmann::json &values) {
   }
   get(*it, "error", e.error);
   get(*it, "message", e.message);
-  auto inner = nlohmann::json::parse(e.message, nullptr, false);
+  auto inner = json_deeper_than(e.message, default_max_json_depth) ? nlohmann::json()
+                                                                   : nlohmann::json::parse(e.message, nullptr, false);
   if (inner.is_object() && inner.contains("message")) {
     if (inner["message"].is_string()) e.message = inner["message"].get<std::string>();
     if (inner.contains("error") && inner["error"].is_string())
@@ -1746,24 +1793,24 @@ inline void ids_from_location(std::string_view loc, std::string &thread_id, std:
 }
 
 template <class T> struct response_reader {
-  static T read(const http_response &res) {
-    return nlohmann::json::parse(res.body).template get<T>();
+  static T read(const http_response &res, std::size_t max_depth) {
+    return parse_json(res.body, max_depth).template get<T>();
   }
 };
 template <> struct response_reader<nlohmann::json> {
-  static nlohmann::json read(const http_response &res) { return nlohmann::json::parse(res.body); }
+  static nlohmann::json read(const http_response &res, std::size_t max_depth) { return parse_json(res.body, max_depth); }
 };
 template <> struct response_reader<run_output> {
-  static run_output read(const http_response &res) {
+  static run_output read(const http_response &res, std::size_t max_depth) {
     run_output out;
-    out.values = nlohmann::json::parse(res.body); // leading keep-alive newlines are whitespace
+    out.values = parse_json(res.body, max_depth); // leading keep-alive newlines are whitespace
     out.error = run_error_of(out.values);
     ids_from_location(res.header("Content-Location"), out.thread_id, out.run_id);
     return out;
   }
 };
 template <> struct response_reader<void> {
-  static void read(const http_response &) {}
+  static void read(const http_response &, std::size_t) {}
 };
 
 // A GET of a run's event stream at a path the server named (its Location header).
@@ -1910,7 +1957,7 @@ private:
 
   void init();
   std::chrono::milliseconds backoff(int attempt, const http_response *res);
-  template <class T> static T parse(const std::string &endpoint, const http_response &res);
+  template <class T> T parse(const std::string &endpoint, const http_response &res) const;
 
   url_parts url_;
   client_options options_;
@@ -2102,6 +2149,10 @@ stream_result basic_client<T>::stream(const Request &request, OnPart &&on_part) 
     stream_part part;
     part.event = std::string(ev.event);
     part.id = std::string(ev.id);
+    if (detail::json_deeper_than(ev.data, options_.max_json_depth))
+      throw error(error_kind::invalid_response, {}, 0,
+                  "a server-sent event's data nests more than " + std::to_string(options_.max_json_depth) +
+                      " levels deep (client_options::max_json_depth)");
     part.data = nlohmann::json::parse(ev.data, nullptr, false);
     if (part.data.is_discarded()) part.data = std::string(ev.data);
     if (part.event == "metadata" && result.run_id.empty() && part.data.is_object()) {
@@ -2222,15 +2273,15 @@ http_response basic_client<T>::perform(const http_request &req, bool idempotent,
       continue;
     }
     throw error(error_kind_for_status(res.status), endpoint, res.status,
-                detail::server_message(res.body), res.body);
+                detail::server_message(res.body, options_.max_json_depth), res.body);
   }
 }
 
 template <class T>
 template <class R>
-R basic_client<T>::parse(const std::string &endpoint, const http_response &res) {
+R basic_client<T>::parse(const std::string &endpoint, const http_response &res) const {
   try {
-    return detail::response_reader<R>::read(res);
+    return detail::response_reader<R>::read(res, options_.max_json_depth);
   } catch (const std::exception &e) { // nlohmann parse/type errors, require_object
     throw error(error_kind::invalid_response, endpoint, res.status,
                 std::string("unexpected response: ") + e.what(), res.body);
@@ -2292,12 +2343,14 @@ inline query_params parse_query(std::string_view q) {
 
 namespace detail {
 // Validates one JSON text (RFC 8259: grammar, escapes, surrogate pairs, UTF-8) without building
-// a DOM, iteratively (no recursion, no depth limit), and reports each member of a top-level
-// object as (raw key, value begin, value end). It is the receiver's hot path: a payload's
-// `values` and `kwargs` are only scanned here and parsed with nlohmann_json when asked for.
+// a DOM, iteratively (no recursion), refusing nesting deeper than `max_depth`, and reports each
+// member of a top-level object as (raw key, value begin, value end). It is the receiver's hot
+// path: a payload's `values` and `kwargs` are only scanned here and parsed with nlohmann_json
+// when asked for.
 class json_scanner {
 public:
-  explicit json_scanner(std::string_view text) : begin_(text.data()), p_(begin_), end_(begin_ + text.size()) {}
+  explicit json_scanner(std::string_view text, std::size_t max_depth = std::size_t(-1))
+      : begin_(text.data()), p_(begin_), end_(begin_ + text.size()), max_depth_(max_depth) {}
 
   /// True when the text is valid JSON; `on_member(std::string_view key, size_t b, size_t e)` for
   /// each member of a top-level object (the key still escaped; [b, e) the value's bytes).
@@ -2313,6 +2366,10 @@ public:
       if (p_ == end_) return fail("unexpected end of input");
       const char c = *p_;
       if (c == '{' || c == '[') {
+        if (stack.size() == max_depth_) { // an empty container is a level too
+          too_deep_ = true;
+          return fail("nested more than " + std::to_string(max_depth_) + " levels deep");
+        }
         ++p_;
         skip_ws();
         if (p_ < end_ && *p_ == (c == '{' ? '}' : ']')) {
@@ -2357,13 +2414,15 @@ public:
 
   /// Whether the text's value is an object (valid after scan()).
   bool object() const noexcept { return object_; }
-  /// Why the text is not valid JSON, with the byte offset.
+  /// Why the text is not accepted, with the byte offset.
   const std::string &error() const noexcept { return error_; }
+  /// Whether it was refused for nesting deeper than `max_depth` (valid JSON so far).
+  bool too_deep() const noexcept { return too_deep_; }
 
 private:
   std::size_t offset() const noexcept { return std::size_t(p_ - begin_); }
-  bool fail(const char *what) {
-    error_ = std::string(what) + " at byte " + std::to_string(offset());
+  bool fail(const std::string &what) {
+    error_ = what + " at byte " + std::to_string(offset());
     return false;
   }
   void skip_ws() noexcept {
@@ -2507,8 +2566,10 @@ private:
   const char *begin_;
   const char *p_;
   const char *end_;
+  std::size_t max_depth_;
   std::string error_;
   bool object_ = false;
+  bool too_deep_ = false;
 };
 
 // The text of a JSON string token (quotes included), unescaped to UTF-8. The token is valid.
@@ -2519,9 +2580,19 @@ inline std::string unescape_json_string(std::string_view token) {
 }
 } // namespace detail
 
+namespace detail {
+// The parsed `values`, `kwargs` and `metadata` of an event: each parsed on first use, once,
+// and shared by the event's copies (they hold the same body).
+struct lazy_event_fields {
+  std::once_flag values_once, kwargs_once, metadata_once;
+  std::optional<nlohmann::json> values;
+  nlohmann::json kwargs, metadata;
+};
+} // namespace detail
+
 /// One webhook call: a finished run, as LangGraph servers POST it. Small fields are typed;
-/// `values`, `kwargs` and `metadata` stay JSON text until asked for (they can be large), and
-/// `body` keeps the payload exactly as received.
+/// `values`, `kwargs` and `metadata` stay JSON text until first asked for (they can be large),
+/// and `body` keeps the payload exactly as received.
 class webhook_event {
 public:
   std::string run_id;
@@ -2545,18 +2616,27 @@ public:
   std::string body;
 
   /// `values`: the run's final state; nullopt when absent or null (stateless runs on the JS
-  /// server, interrupted and rolled-back runs). Parsed on each call.
-  std::optional<nlohmann::json> values() const {
-    auto j = parse(values_);
-    if (!j || j->is_null()) return std::nullopt;
-    return j;
+  /// server, interrupted and rolled-back runs). Parsed on the first call (from any copy of the
+  /// event), then kept with the event; safe to call from several threads.
+  const std::optional<nlohmann::json> &values() const {
+    std::call_once(lazy_->values_once, [&] {
+      auto j = parse(values_);
+      if (j && !j->is_null()) lazy_->values = std::move(j);
+    });
+    return lazy_->values;
   }
   /// `kwargs`: the run's inputs and config (may hold copied request headers: do not log it
-  /// raw). Null when absent.
-  nlohmann::json kwargs() const { return parse(kwargs_).value_or(nlohmann::json()); }
-  /// `metadata` (null when absent).
-  nlohmann::json metadata() const { return parse(metadata_).value_or(nlohmann::json()); }
-  /// The whole payload as JSON.
+  /// raw). Null when absent. Parsed once, like values().
+  const nlohmann::json &kwargs() const {
+    std::call_once(lazy_->kwargs_once, [&] { lazy_->kwargs = parse(kwargs_).value_or(nlohmann::json()); });
+    return lazy_->kwargs;
+  }
+  /// `metadata` (null when absent). Parsed once, like values().
+  const nlohmann::json &metadata() const {
+    std::call_once(lazy_->metadata_once, [&] { lazy_->metadata = parse(metadata_).value_or(nlohmann::json()); });
+    return lazy_->metadata;
+  }
+  /// The whole payload as JSON (parsed on each call; its nesting was checked on arrival).
   nlohmann::json json() const { return nlohmann::json::parse(body); }
   /// Value of the first query parameter `name`, or "".
   std::string_view query_value(std::string_view name) const {
@@ -2565,9 +2645,11 @@ public:
     return {};
   }
 
-  /// Reads a payload; throws std::invalid_argument saying why it is not JSON (`not_json`
-  /// true) or not a run payload.
-  static webhook_event from_body(std::string body, query_params query = {});
+  /// Reads a payload; throws `payload_error` saying why it is not JSON (`not_json()` true) or
+  /// not a run payload (nested more than `max_json_depth` levels deep, wrong field types, no
+  /// run_id).
+  static webhook_event from_body(std::string body, query_params query = {},
+                                 std::size_t max_json_depth = default_max_json_depth);
 
 private:
   struct text_span {
@@ -2582,6 +2664,7 @@ private:
     return nlohmann::json::parse(span(s));
   }
   text_span values_, kwargs_, metadata_;
+  std::shared_ptr<detail::lazy_event_fields> lazy_ = std::make_shared<detail::lazy_event_fields>();
 };
 
 /// Why a body was refused by `webhook_event::from_body`.
@@ -2595,7 +2678,7 @@ private:
   bool not_json_;
 };
 
-inline webhook_event webhook_event::from_body(std::string body, query_params query) {
+inline webhook_event webhook_event::from_body(std::string body, query_params query, std::size_t max_json_depth) {
   webhook_event ev;
   ev.body = std::move(body);
   ev.query = std::move(query);
@@ -2613,7 +2696,7 @@ inline webhook_event webhook_event::from_body(std::string body, query_params que
     as_string(v, key, s);
     out = parse_timestamp(s);
   };
-  detail::json_scanner scanner(text);
+  detail::json_scanner scanner(text, max_json_depth);
   const bool valid = scanner.scan([&](std::string_view key, std::size_t b, std::size_t e) {
     const std::string_view v = text.substr(b, e - b);
     const auto keep = [&](text_span &s) { s = text_span{b, e - b, true}; };
@@ -2633,6 +2716,7 @@ inline webhook_event webhook_event::from_body(std::string body, query_params que
     else if (key == "metadata") keep(ev.metadata_);
     else if (key == "error" && v != "null") ev.error = detail::run_error_from(nlohmann::json::parse(v));
   });
+  if (!valid && scanner.too_deep()) throw payload_error(false, "not a LangGraph run payload: " + scanner.error());
   if (!valid) throw payload_error(true, "the body is not JSON: " + scanner.error());
   if (!scanner.object()) throw payload_error(false, "not a LangGraph run payload: expected a JSON object");
   if (!problem.empty()) throw payload_error(false, "not a LangGraph run payload: " + problem);
@@ -2705,30 +2789,55 @@ inline webhook_url_check check_webhook_url(std::string_view url, const webhook_u
   return out;
 }
 
-/// Options of `basic_webhook_server`.
+/// Options of `basic_webhook_server`. Every limit on what a sender can make the receiver hold
+/// is one of these; README.md ("Security") gives the worst case in memory and time as a formula
+/// of them.
 struct webhook_server_options {
   std::string host = "127.0.0.1"; ///< address to listen on ("0.0.0.0" for every interface)
   int port = 0;                   ///< 0: any free port (see port() and url())
   std::string path = "/langgraph/webhook";
-  /// Shared secret; empty for none. Checked in constant time against the query parameter
-  /// `secret_query_param` or the header `secret_header` (LangGraph servers do not sign calls:
-  /// put it in the URL, or in `webhooks.headers` of langgraph.json).
+
+  /// Shared secret every delivery must carry (LangGraph servers do not sign calls): the query
+  /// parameter `secret_query_param` (url() puts it there), the header `secret_header`, or
+  /// `Authorization: Bearer <secret>` (what `webhooks.headers` in langgraph.json can send).
+  /// Compared in constant time. Empty: the receiver makes a random 128-bit one (see secret()),
+  /// unless `require_secret` is false.
   std::string secret;
+  /// false, with an empty `secret`: accept deliveries from anyone who reaches the port. Only for
+  /// a receiver that something in front of it authenticates.
+  bool require_secret = true;
   std::string secret_query_param = "token";
   std::string secret_header = "X-Webhook-Secret";
   bool secret_in_url = true; ///< url() carries the secret as `?token=…`
-  std::size_t max_body_bytes = std::size_t(32) << 20;
-  /// Callbacks running at once; further deliveries wait (up to `max_backlog`, then 503).
+
+  std::size_t max_body_bytes = std::size_t(32) << 20; ///< one payload (413 beyond, judged from the head when it says)
+  /// All payloads being received or handled at once (503 beyond): bounds the memory that many
+  /// large deliveries can hold together.
+  std::size_t max_body_bytes_total = std::size_t(64) << 20;
+  std::size_t max_head_bytes = std::size_t(16) << 10; ///< request line and header fields (431 beyond, 414 for the request line)
+  std::size_t max_header_count = 100;                 ///< header fields (431 beyond)
+  std::size_t max_json_depth = default_max_json_depth; ///< nesting of the payload (422 beyond)
+
+  std::chrono::milliseconds head_timeout{10000}; ///< the whole request head, from its first byte (408)
+  std::chrono::milliseconds body_timeout{30000}; ///< the whole body, from the end of its head (408)
+  std::chrono::seconds read_timeout{10};         ///< longest silence while a head or body arrives (408)
+  std::chrono::seconds write_timeout{10};        ///< the whole answer; a peer that does not read is dropped
+  /// How long an idle keep-alive connection is kept: longer than LangGraph servers keep pooled
+  /// connections (60 s), so that a delivery never races the receiver closing its connection;
+  /// announced as `Keep-Alive: timeout=…`. Idle connections are the first closed when
+  /// `max_connections` is reached.
+  std::chrono::seconds keep_alive_timeout{75};
+  std::size_t keep_alive_max_requests = 1000;
+
+  /// Callbacks running at once; further deliveries wait for one to finish, up to `max_backlog`
+  /// of them (503 with Retry-After beyond).
   std::size_t worker_threads = 8;
-  std::size_t max_backlog = 256;
-  /// Connections served at once, each on its own thread (created when needed), so a new
-  /// delivery is never stuck behind other servers' keep-alive connections.
+  std::size_t max_backlog = 64;
+  /// Connections served at once, each on its own thread. A new connection beyond it closes the
+  /// idle keep-alive connection, or the connection still sending its head, that has waited
+  /// longest; when every connection is delivering, it is answered 503 and closed.
   std::size_t max_connections = 256;
   int listen_backlog = 1024;
-  std::chrono::seconds read_timeout{10};  ///< a client that stops sending is dropped after this
-  std::chrono::seconds write_timeout{10};
-  std::chrono::seconds keep_alive_timeout{5};
-  std::size_t keep_alive_max_requests = 1000;
   /// URL the LangGraph server should call when it cannot reach host:port directly (a tunnel,
   /// a load balancer); its path defaults to `path`.
   std::string public_url;
@@ -2748,24 +2857,395 @@ struct webhook_server_stats {
   std::uint64_t failed = 0;     ///< the callback threw (answered 500)
   std::size_t running = 0;      ///< callbacks running now
   std::size_t waiting = 0;      ///< deliveries waiting for a callback slot now
+  std::size_t remembered = 0;   ///< (run_id, status) pairs known now: in progress, or of kept events
+};
+
+namespace detail {
+// Why `o` cannot work, or "" when it can.
+inline std::string inconsistency(const webhook_server_options &o) {
+  auto n = [](std::size_t v) { return std::to_string(v); };
+  if (o.path.empty() || o.path.front() != '/') return "path must start with '/'";
+  if (o.secret.empty() && o.require_secret) return "secret is empty although require_secret is set";
+  if (o.worker_threads == 0) return "worker_threads must be at least 1";
+  if (o.worker_threads + o.max_backlog > o.max_connections)
+    return "worker_threads + max_backlog (" + n(o.worker_threads + o.max_backlog) + ") exceeds max_connections (" +
+           n(o.max_connections) + "): a waiting delivery holds its connection, so connections would run out before "
+           "the backlog is full and overload would not be answered 503";
+  if (o.max_body_bytes > o.max_body_bytes_total)
+    return "max_body_bytes (" + n(o.max_body_bytes) + ") exceeds max_body_bytes_total (" + n(o.max_body_bytes_total) +
+           "): a payload of the largest size could never be received";
+  if (o.max_head_bytes < 1024) return "max_head_bytes must be at least 1024";
+  if (o.max_header_count == 0) return "max_header_count must be at least 1";
+  if (o.max_json_depth == 0) return "max_json_depth must be at least 1";
+  if (o.head_timeout.count() <= 0 || o.body_timeout.count() <= 0 || o.read_timeout.count() <= 0 ||
+      o.write_timeout.count() <= 0 || o.keep_alive_timeout.count() <= 0)
+    return "head_timeout, body_timeout, read_timeout, write_timeout and keep_alive_timeout must be positive";
+  if (o.keep_alive_max_requests == 0) return "keep_alive_max_requests must be at least 1";
+  return {};
+}
+
+// 128 random bits as 32 hex digits, for the secret a receiver makes itself.
+inline std::string random_secret() {
+  std::random_device rd;
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string s;
+  for (int i = 0; i < 4; ++i) {
+    const std::uint32_t r = rd();
+    for (int k = 0; k < 8; ++k) s += hex[(r >> (4 * k)) & 15];
+  }
+  return s;
+}
+
+inline std::string_view trim_ows(std::string_view v) noexcept {
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  return v;
+}
+
+// A Content-Length value: digits only, saturating; nullopt when it is not a number.
+inline std::optional<std::uint64_t> parse_content_length(std::string_view v) noexcept {
+  v = trim_ows(v);
+  if (v.empty()) return std::nullopt;
+  std::uint64_t n = 0;
+  for (char c : v) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n > (std::uint64_t(-1) - 9) / 10 ? std::uint64_t(-1) : n * 10 + std::uint64_t(c - '0');
+  }
+  return n;
+}
+} // namespace detail
+
+// ---- HTTP/1.1 request framing -----------------------------------------------------------
+//
+// What a socket transport needs to read requests safely (RFC 9112), independent of sockets so
+// that the unit tests and the fuzz target drive it directly: a request head reader with byte and
+// field limits, the body framing a head announces, and a chunked-body decoder with limits.
+
+namespace detail {
+/// Why a request is refused before it reaches the receiver: status and reason.
+struct http_refusal {
+  int status = 0;
+  std::string reason;
+  explicit operator bool() const noexcept { return status != 0; }
+};
+
+// RFC 9110 token characters (methods, field names).
+inline bool is_tchar(unsigned char c) noexcept {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         (c != 0 && std::strchr("!#$%&'*+-.^_`|~", c) != nullptr);
+}
+
+// Finds and parses a request head in the bytes that have arrived: time linear in the bytes
+// however they are split, at most `max_bytes` of request line and fields (empty lines before
+// the request line skipped), at most `max_fields` fields.
+class request_head_reader {
+public:
+  enum class state { incomplete, complete, refused };
+
+  request_head_reader(std::size_t max_bytes, std::size_t max_fields) noexcept
+      : max_bytes_(max_bytes), max_fields_(max_fields) {}
+
+  /// `data`: everything received since the previous head ended (it may go beyond this head).
+  /// On complete, `out` holds method, target and headers, and size() the bytes the head took.
+  state feed(std::string_view data, http_request &out) {
+    while (scanned_ < data.size()) {
+      const void *lf = std::memchr(data.data() + scanned_, '\n', data.size() - scanned_);
+      const std::size_t end = lf ? std::size_t(static_cast<const char *>(lf) - data.data()) : data.size();
+      if (end > max_bytes_) // empty lines before the request line count too: they are held as well
+        return lines_ == 0 ? refuse(414, "request line longer than " + std::to_string(max_bytes_) + " bytes")
+                           : refuse(431, "request head larger than " + std::to_string(max_bytes_) + " bytes");
+      if (!lf) {
+        scanned_ = data.size();
+        return state::incomplete;
+      }
+      scanned_ = end + 1;
+      std::size_t length = end - line_;
+      if (length > 0 && data[end - 1] == '\r') --length;
+      if (length == 0 && lines_ == 0) { // an empty line before the request line
+        start_ = line_ = scanned_;
+        continue;
+      }
+      if (length == 0) {
+        size_ = scanned_;
+        return parse(data.substr(start_, size_ - start_), out);
+      }
+      if (++lines_ > max_fields_ + 1) return refuse(431, "more than " + std::to_string(max_fields_) + " header fields");
+      line_ = scanned_;
+    }
+    return state::incomplete;
+  }
+
+  /// Bytes of `data` the head took (leading empty lines included).
+  std::size_t size() const noexcept { return size_; }
+  /// 0 for HTTP/1.0, 1 for HTTP/1.1.
+  int minor_version() const noexcept { return minor_; }
+  const http_refusal &refusal() const noexcept { return refusal_; }
+
+private:
+  state refuse(int status, std::string reason) {
+    refusal_ = http_refusal{status, std::move(reason)};
+    return state::refused;
+  }
+
+  // The head's lines, each ended by LF or CRLF, then the empty line.
+  state parse(std::string_view head, http_request &out) {
+    out = http_request();
+    bool first = true;
+    while (!head.empty()) {
+      const std::size_t lf = head.find('\n');
+      std::string_view line = head.substr(0, lf);
+      head.remove_prefix(lf + 1);
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      if (line.empty()) break;
+      if (line.find('\r') != std::string_view::npos) return refuse(400, "a bare CR in the request head");
+      if (first) {
+        if (!request_line(line, out)) return state::refused;
+        first = false;
+        continue;
+      }
+      if (line.front() == ' ' || line.front() == '\t') return refuse(400, "obsolete line folding in a header field");
+      const std::size_t colon = line.find(':');
+      if (colon == 0 || colon == std::string_view::npos) return refuse(400, "a header field without a name");
+      const std::string_view name = line.substr(0, colon);
+      for (char c : name)
+        if (!is_tchar(static_cast<unsigned char>(c))) return refuse(400, "invalid character in a header field name");
+      const std::string_view value = trim_ows(line.substr(colon + 1));
+      for (char c : value) {
+        const auto u = static_cast<unsigned char>(c);
+        if ((u < 0x20 && u != '\t') || u == 0x7F) return refuse(400, "invalid character in a header field value");
+      }
+      out.headers.emplace_back(std::string(name), std::string(value));
+    }
+    return state::complete;
+  }
+
+  bool request_line(std::string_view line, http_request &out) {
+    auto fail = [&](int status, const char *reason) {
+      refuse(status, reason);
+      return false;
+    };
+    const std::size_t sp1 = line.find(' ');
+    const std::size_t sp2 = sp1 == std::string_view::npos ? sp1 : line.find(' ', sp1 + 1);
+    if (sp2 == std::string_view::npos) return fail(400, "malformed request line");
+    const std::string_view method = line.substr(0, sp1), target = line.substr(sp1 + 1, sp2 - sp1 - 1),
+                           version = line.substr(sp2 + 1);
+    if (method.empty() || target.empty()) return fail(400, "malformed request line");
+    for (char c : method)
+      if (!is_tchar(static_cast<unsigned char>(c))) return fail(400, "invalid request method");
+    for (char c : target)
+      if (static_cast<unsigned char>(c) <= 0x20 || static_cast<unsigned char>(c) >= 0x7F)
+        return fail(400, "invalid character in the request target");
+    if (version == "HTTP/1.1" || version == "HTTP/1.0") {
+      minor_ = version.back() - '0';
+    } else if (version.size() == 8 && version.substr(0, 5) == "HTTP/" && version[6] == '.') {
+      return fail(505, "only HTTP/1.1 and HTTP/1.0 are served");
+    } else {
+      return fail(400, "malformed HTTP version");
+    }
+    out.method = std::string(method);
+    out.target = std::string(target);
+    return true;
+  }
+
+  std::size_t max_bytes_, max_fields_;
+  std::size_t start_ = 0;   // where the request line starts
+  std::size_t line_ = 0;    // where the current line starts
+  std::size_t scanned_ = 0; // bytes looked at so far
+  std::size_t lines_ = 0;   // complete lines of the head so far
+  std::size_t size_ = 0;
+  int minor_ = 1;
+  http_refusal refusal_;
+};
+
+/// How a request's body is delimited (RFC 9112 §6): a length, or chunked.
+struct body_framing {
+  bool chunked = false;
+  std::uint64_t length = 0; ///< when not chunked; 0 without Content-Length
+  http_refusal refusal;     ///< conflicting or unsupported framing: refuse and close
+};
+
+inline body_framing framing_of(const http_request &head, int minor_version) {
+  body_framing f;
+  bool has_length = false, has_coding = false;
+  std::vector<std::string_view> codings;
+  for (const auto &h : head.headers) {
+    if (iequals(h.first, "Content-Length")) {
+      std::string_view list = h.second; // "n" or "n, n" (RFC 9110 §8.6): every value the same
+      for (;;) {
+        const std::size_t comma = list.find(',');
+        const auto n = parse_content_length(list.substr(0, comma));
+        if (!n || (has_length && *n != f.length)) {
+          f.refusal = {400, "invalid or conflicting Content-Length"};
+          return f;
+        }
+        f.length = *n;
+        has_length = true;
+        if (comma == std::string_view::npos) break;
+        list.remove_prefix(comma + 1);
+      }
+    } else if (iequals(h.first, "Transfer-Encoding")) {
+      has_coding = true;
+      std::string_view list = h.second;
+      for (;;) {
+        const std::size_t comma = list.find(',');
+        const std::string_view c = trim_ows(list.substr(0, comma));
+        if (!c.empty()) codings.push_back(c);
+        if (comma == std::string_view::npos) break;
+        list.remove_prefix(comma + 1);
+      }
+    }
+  }
+  if (!has_coding) return f;
+  if (has_length) {
+    f.refusal = {400, "both Content-Length and Transfer-Encoding"};
+  } else if (minor_version == 0) {
+    f.refusal = {400, "Transfer-Encoding in an HTTP/1.0 request"};
+  } else if (codings.size() != 1 || !iequals(codings[0], "chunked")) {
+    f.refusal = {501, "only the chunked transfer coding is supported"};
+  } else {
+    f.chunked = true;
+  }
+  return f;
+}
+
+// Whether the client asks to close the connection after this request.
+inline bool wants_close(const http_request &head, int minor_version) {
+  bool close = false, keep_alive = false;
+  for (const auto &h : head.headers) {
+    if (!iequals(h.first, "Connection")) continue;
+    std::string_view list = h.second;
+    for (;;) {
+      const std::size_t comma = list.find(',');
+      const std::string_view token = trim_ows(list.substr(0, comma));
+      close = close || iequals(token, "close");
+      keep_alive = keep_alive || iequals(token, "keep-alive");
+      if (comma == std::string_view::npos) break;
+      list.remove_prefix(comma + 1);
+    }
+  }
+  return close || (minor_version == 0 && !keep_alive);
+}
+
+// Decodes a chunked body (RFC 9112 §7.1) from the bytes that have arrived, in linear time:
+// at most `max_body` bytes of data, chunk-size lines (with their extensions) of at most 1 KiB,
+// trailer fields of at most `max_trailer_bytes` in all (read and dropped).
+class chunked_decoder {
+public:
+  chunked_decoder(std::size_t max_body, std::size_t max_trailer_bytes) noexcept
+      : max_body_(max_body), max_trailer_bytes_(max_trailer_bytes) {}
+
+  /// Appends the data in `in` to `body`; returns the bytes of `in` it used (all of them unless
+  /// the body ended or was refused there).
+  std::size_t feed(std::string_view in, std::string &body) {
+    std::size_t i = 0;
+    while (i < in.size() && state_ != st::done && !refusal_) {
+      if (state_ == st::data) {
+        const std::size_t n = std::size_t(std::min<std::uint64_t>(remaining_, in.size() - i));
+        body.append(in.data() + i, n);
+        i += n;
+        remaining_ -= n;
+        if (remaining_ == 0) state_ = st::data_end;
+        continue;
+      }
+      const char c = in[i++];
+      switch (state_) {
+      case st::data_end: // CRLF (or LF) after the data
+        if (c == '\r' && !cr_) {
+          cr_ = true;
+        } else if (c == '\n') {
+          cr_ = false;
+          state_ = st::size_line;
+        } else {
+          refuse(400, "chunk data not followed by CRLF");
+        }
+        break;
+      case st::size_line:
+        if (c != '\n') {
+          line_ += c;
+          if (line_.size() > 1024) refuse(400, "chunk-size line longer than 1024 bytes");
+        } else {
+          if (!line_.empty() && line_.back() == '\r') line_.pop_back();
+          size_line(body);
+          line_.clear();
+        }
+        break;
+      default: // trailer fields, read and dropped, until an empty line
+        if (++trailer_bytes_ > max_trailer_bytes_) {
+          refuse(431, "chunked trailer fields larger than " + std::to_string(max_trailer_bytes_) + " bytes");
+        } else if (c == '\n') {
+          if (!trailer_line_) state_ = st::done;
+          trailer_line_ = false;
+        } else if (c != '\r') {
+          trailer_line_ = true;
+        }
+      }
+    }
+    return i;
+  }
+
+  bool done() const noexcept { return state_ == st::done; }
+  const http_refusal &refusal() const noexcept { return refusal_; }
+
+private:
+  enum class st { size_line, data, data_end, trailers, done };
+
+  void refuse(int status, std::string reason) { refusal_ = http_refusal{status, std::move(reason)}; }
+
+  void size_line(const std::string &body) {
+    std::uint64_t size = 0;
+    std::size_t digits = 0;
+    for (; digits < line_.size(); ++digits) {
+      const int h = hex_value(line_[digits]);
+      if (h < 0) break;
+      if (digits == 16) return refuse(400, "chunk size too large");
+      size = size * 16 + std::uint64_t(h);
+    }
+    const std::string_view rest = trim_ows(std::string_view(line_).substr(digits));
+    if (digits == 0 || (!rest.empty() && rest.front() != ';')) return refuse(400, "malformed chunk size");
+    if (size > max_body_ - std::min(max_body_, body.size()))
+      return refuse(413, "body larger than " + std::to_string(max_body_) + " bytes");
+    remaining_ = size;
+    state_ = size == 0 ? st::trailers : st::data;
+  }
+
+  std::size_t max_body_, max_trailer_bytes_;
+  st state_ = st::size_line;
+  std::uint64_t remaining_ = 0;
+  std::string line_;
+  std::size_t trailer_bytes_ = 0;
+  bool trailer_line_ = false; // the trailer line being read has content
+  bool cr_ = false;
+  http_refusal refusal_;
+};
+} // namespace detail
+
+// ---- the receiver ------------------------------------------------------------------------
+
+/// What a ServerTransport calls for each request: `check_head` with the request's method,
+/// target and headers before any of its body is read — an answer refuses the request (the
+/// transport sends it and closes the connection, the body unread) — then `handle` with the
+/// whole request.
+struct server_handler {
+  std::function<std::optional<http_response>(const http_request &head)> check_head;
+  std::function<http_response(http_request)> handle;
 };
 
 // Requirements of a ServerTransport `S`, with `s` an `S`, `o` a `const webhook_server_options&`
-// and `h` a `server_handler` (`std::function<http_response(http_request)>`):
+// and `h` a `server_handler`:
 //
 //   expression      | type | semantics
 //   ----------------+------+-----------------------------------------------------------------
 //   s.start(o, h)   | int  | Listens on o.host:o.port (0: any free port) and returns the
 //                   |      | port, or throws `error` (kind connection) saying why it cannot.
-//                   |      | Serves in its own threads: each request becomes an http_request
-//                   |      | (`target` the raw path and query) passed to `h`, whose
-//                   |      | http_response is sent back. May answer 413 itself for a body over
-//                   |      | o.max_body_bytes, before reading it.
-//   s.stop()        | void | Stops accepting, lets requests in progress finish, joins its
-//                   |      | threads. start() may be called again afterwards.
-
-/// Handles one HTTP request to the receiver.
-using server_handler = std::function<http_response(http_request)>;
+//                   |      | Serves in its own threads: each request's head becomes an
+//                   |      | http_request (`target` the raw path and query, body empty) for
+//                   |      | h.check_head; only when that returns no answer is the body read
+//                   |      | (at most o.max_body_bytes) and the whole request passed to
+//                   |      | h.handle, whose http_response is sent back. Enforces the limits of
+//                   |      | `o` on what it reads.
+//   s.stop()        | void | Stops accepting, closes connections that are not delivering, lets
+//                   |      | the calls to h.handle in progress finish and their answers be
+//                   |      | written, joins its threads. start() may be called again afterwards.
 
 namespace detail {
 template <class S, class = void> struct is_server_transport : std::false_type {};
@@ -2801,6 +3281,11 @@ inline http_response reply(int status, std::string detail_text, http_headers hea
 inline http_response body_too_large(std::size_t max) {
   return reply(413, "body larger than " + std::to_string(max) + " bytes");
 }
+
+// The dedupe key of a delivery: (run_id, status), length-prefixed so no two pairs meet.
+inline std::string delivery_key(const std::string &run_id, const std::string &status) {
+  return std::to_string(run_id.size()) + ':' + run_id + status;
+}
 } // namespace detail
 
 /// True when `S` models ServerTransport (see the table above).
@@ -2819,7 +3304,10 @@ public:
   using error_handler = std::function<void(const webhook_event &, std::exception_ptr)>;
 
   /// A receiver with a default-constructed transport (reach it with transport() to set it up).
-  explicit basic_webhook_server(webhook_server_options options = {}) : options_(std::move(options)) {}
+  /// Without a `secret` (and with `require_secret`), it makes a random one: see secret().
+  explicit basic_webhook_server(webhook_server_options options = {}) : options_(std::move(options)) {
+    if (options_.secret.empty() && options_.require_secret) options_.secret = detail::random_secret();
+  }
   basic_webhook_server(const basic_webhook_server &) = delete;
   basic_webhook_server &operator=(const basic_webhook_server &) = delete;
   ~basic_webhook_server() { stop(); }
@@ -2838,18 +3326,34 @@ public:
   }
 
   /// Starts listening (again after stop(), on the same port so that url() stays valid).
+  /// Throws std::invalid_argument naming the options that cannot work together.
   void start() {
     std::lock_guard<std::mutex> lock(lifecycle_);
     if (running_) return;
+    const std::string why = detail::inconsistency(options_);
+    if (!why.empty()) throw std::invalid_argument("webhook_server_options: " + why);
+    {
+      std::lock_guard<std::mutex> state(m_);
+      stopping_ = false;
+    }
     webhook_server_options o = options_;
     if (port_ != 0) o.port = port_;
-    port_ = transport_.start(o, [this](http_request req) { return handle(std::move(req)); });
+    port_ = transport_.start(o, server_handler{[this](const http_request &head) { return check_head(head); },
+                                               [this](http_request req) { return handle(std::move(req)); }});
     running_ = true;
   }
-  /// Stops listening; deliveries in progress finish first. Events stay available to wait_for().
+  /// Stops listening and closes connections that are not delivering; deliveries whose callback
+  /// runs finish and are answered, those still waiting for a callback slot are answered 503.
+  /// Returns within the longest running callback plus `write_timeout`. Events stay available
+  /// to wait_for().
   void stop() {
     std::lock_guard<std::mutex> lock(lifecycle_);
     if (!running_) return;
+    {
+      std::lock_guard<std::mutex> state(m_);
+      stopping_ = true;
+    }
+    slot_free_.notify_all();
     transport_.stop();
     running_ = false;
   }
@@ -2859,6 +3363,9 @@ public:
   }
   /// The bound port (0 before the first start()).
   int port() const noexcept { return port_; }
+  /// The secret deliveries must carry (the one given, or the one the receiver made); empty
+  /// only with `require_secret` false.
+  const std::string &secret() const noexcept { return options_.secret; }
 
   /// The URL to pass as `webhook`: public_url when set, else http://host:port/path; with the
   /// secret as a query parameter when `secret_in_url`.
@@ -2889,7 +3396,8 @@ public:
     return check_webhook_url(url(), policy);
   }
 
-  /// The event of `run_id`, waiting up to `timeout` for it; also finds events that arrived
+  /// The event of `run_id` once the receiver accepted it (answered 200: with on_event set,
+  /// after it returned without throwing), waiting up to `timeout`; also finds events accepted
   /// before the call (kept for `recent_for`, at most `recent_events`). nullopt on timeout.
   std::optional<webhook_event> wait_for(const std::string &run_id, std::chrono::milliseconds timeout) {
     std::unique_lock<std::mutex> lock(m_);
@@ -2908,22 +3416,29 @@ public:
     webhook_server_stats s = stats_;
     s.running = active_;
     s.waiting = waiting_;
+    s.remembered = seen_.size();
     return s;
   }
   const webhook_server_options &options() const noexcept { return options_; }
   ServerTransport &transport() noexcept { return transport_; }
 
-  /// Answers one request (what the transport calls): 404 another path, 405 another method,
-  /// 401 a missing or wrong secret, 413 a body over the limit, 400 a body that is not JSON,
-  /// 422 JSON that is not a run payload, 503 when `max_backlog` deliveries already wait,
-  /// 500 when the event handler threw, else 200 (also for a repeated delivery).
+  /// Judges a request from its head alone (what the transport calls before reading a body):
+  /// 404 another path, 405 another method, 401 a missing or wrong secret, 415 a compressed
+  /// body, 413 a Content-Length over `max_body_bytes`; nullopt when the body may be read.
+  std::optional<http_response> check_head(const http_request &head);
+
+  /// Answers one whole request: the checks of check_head(), then 413 a body over the limit,
+  /// 400 a body that is not JSON, 422 JSON that is not a run payload (or nests deeper than
+  /// `max_json_depth`), 503 when `max_backlog` deliveries already wait for a callback (or the
+  /// receiver is stopping), 500 when the event handler threw, else 200 (also for a repeated
+  /// delivery).
   http_response handle(http_request req);
 
 private:
   using clock = std::chrono::steady_clock;
   struct recent {
     std::shared_ptr<const webhook_event> event;
-    std::string key; // run_id '\n' status
+    std::string key; // detail::delivery_key
     clock::time_point at;
   };
 
@@ -2934,7 +3449,9 @@ private:
     }
     return detail::reply(status, std::move(why), std::move(headers));
   }
-  void forget_old(clock::time_point now); // with m_ held
+  bool authenticated(const http_request &head, std::string_view query) const;
+  void keep(std::shared_ptr<const webhook_event> event, std::string key); // with m_ held
+  void forget_old(clock::time_point now);                                  // with m_ held
 
   webhook_server_options options_;
   ServerTransport transport_;
@@ -2946,21 +3463,52 @@ private:
 
   mutable std::mutex m_;
   std::condition_variable arrived_;   // a new event is in by_run_
-  std::condition_variable slot_free_; // a callback finished
+  std::condition_variable slot_free_; // a callback finished, or the receiver is stopping
+  bool stopping_ = false;
   std::size_t active_ = 0, waiting_ = 0;
   std::unordered_map<std::string, std::shared_ptr<const webhook_event>> by_run_;
-  std::unordered_map<std::string, bool> seen_; // key -> delivered (false: in progress)
-  std::deque<recent> order_;   // every kept event, oldest first
+  // Deliveries being handled (false) and accepted ones still kept (true), by delivery_key: a
+  // key lives exactly as long as its delivery is in progress or its event is in order_.
+  std::unordered_map<std::string, bool> seen_;
+  std::deque<recent> order_;    // every kept event, oldest first
   std::size_t order_bytes_ = 0; // their payload bytes
   webhook_server_stats stats_;
 };
+
+template <class S>
+bool basic_webhook_server<S>::authenticated(const http_request &head, std::string_view query) const {
+  std::string_view given = head.header(options_.secret_header);
+  if (given.empty()) {
+    const std::string_view auth = detail::trim_ows(head.header("Authorization"));
+    if (auth.size() > 7 && detail::iequals(auth.substr(0, 7), "Bearer ")) given = detail::trim_ows(auth.substr(7));
+  }
+  std::string from_query;
+  if (given.empty()) {
+    for (auto &p : parse_query(query))
+      if (p.first == options_.secret_query_param) {
+        from_query = std::move(p.second);
+        break;
+      }
+    given = from_query;
+  }
+  return detail::constant_time_equal(given, options_.secret);
+}
+
+template <class S> void basic_webhook_server<S>::keep(std::shared_ptr<const webhook_event> event, std::string key) {
+  const auto now = clock::now();
+  seen_[key] = true;
+  by_run_[event->run_id] = event;
+  order_bytes_ += event->body.size();
+  order_.push_back(recent{std::move(event), std::move(key), now});
+  forget_old(now);
+  arrived_.notify_all();
+}
 
 template <class S> void basic_webhook_server<S>::forget_old(clock::time_point now) {
   while (!order_.empty() && (order_.size() > options_.recent_events || now - order_.front().at > options_.recent_for ||
                              (order_bytes_ > options_.recent_bytes && order_.size() > 1))) {
     const recent &r = order_.front();
-    auto seen = seen_.find(r.key);
-    if (seen != seen_.end() && seen->second) seen_.erase(seen);
+    seen_.erase(r.key);
     auto ev = by_run_.find(r.event->run_id); // unless a newer event of the run replaced it
     if (ev != by_run_.end() && ev->second == r.event) by_run_.erase(ev);
     order_bytes_ -= r.event->body.size();
@@ -2968,34 +3516,36 @@ template <class S> void basic_webhook_server<S>::forget_old(clock::time_point no
   }
 }
 
-template <class S> http_response basic_webhook_server<S>::handle(http_request req) {
-  const std::size_t q = req.target.find('?');
-  const std::string path = percent_decode(std::string_view(req.target).substr(0, q));
-  query_params query = q == std::string::npos ? query_params() : parse_query(std::string_view(req.target).substr(q + 1));
-  if (path != options_.path) return rejected(404, "Not Found");
-  if (req.method != "POST") return rejected(405, "Method Not Allowed: use POST", {{"Allow", "POST"}});
-  if (!options_.secret.empty()) {
-    std::string_view given = req.header(options_.secret_header);
-    if (given.empty())
-      for (const auto &p : query)
-        if (p.first == options_.secret_query_param) given = p.second;
-    if (!detail::constant_time_equal(given, options_.secret))
-      return rejected(401, "missing or wrong webhook secret");
-  }
-  if (req.body.size() > options_.max_body_bytes) {
-    std::lock_guard<std::mutex> lock(m_);
-    ++stats_.rejected;
-    return detail::body_too_large(options_.max_body_bytes);
-  }
+template <class S> std::optional<http_response> basic_webhook_server<S>::check_head(const http_request &head) {
+  const std::string_view target(head.target);
+  const std::size_t q = target.find('?');
+  if (percent_decode(target.substr(0, q)) != options_.path) return rejected(404, "Not Found");
+  if (head.method != "POST") return rejected(405, "Method Not Allowed: use POST", {{"Allow", "POST"}});
+  if (!options_.secret.empty() &&
+      !authenticated(head, q == std::string_view::npos ? std::string_view() : target.substr(q + 1)))
+    return rejected(401, "missing or wrong webhook secret");
+  const std::string_view coding = detail::trim_ows(head.header("Content-Encoding"));
+  if (!coding.empty() && !detail::iequals(coding, "identity"))
+    return rejected(415, "Content-Encoding \"" + std::string(coding) + "\" is not accepted: send the payload uncompressed");
+  const auto length = detail::parse_content_length(head.header("Content-Length"));
+  if (length && *length > options_.max_body_bytes) return rejected(413, "body larger than " + std::to_string(options_.max_body_bytes) + " bytes");
+  return std::nullopt;
+}
 
+template <class S> http_response basic_webhook_server<S>::handle(http_request req) {
+  if (auto refused = check_head(req)) return std::move(*refused);
+  if (req.body.size() > options_.max_body_bytes) return rejected(413, "body larger than " + std::to_string(options_.max_body_bytes) + " bytes");
+  const std::size_t q = req.target.find('?');
   auto event = std::make_shared<webhook_event>();
   try {
-    *event = webhook_event::from_body(std::move(req.body), std::move(query));
+    *event = webhook_event::from_body(std::move(req.body),
+                                      q == std::string::npos ? query_params() : parse_query(std::string_view(req.target).substr(q + 1)),
+                                      options_.max_json_depth);
   } catch (const payload_error &e) {
     return rejected(e.not_json() ? 400 : 422, e.what());
   }
 
-  const std::string key = event->run_id + '\n' + event->status_text;
+  std::string key = detail::delivery_key(event->run_id, event->status_text);
   {
     std::unique_lock<std::mutex> lock(m_);
     auto seen = seen_.find(key);
@@ -3007,44 +3557,42 @@ template <class S> http_response basic_webhook_server<S>::handle(http_request re
       ++stats_.busy;
       return detail::reply(503, "this delivery is being handled", {{"Retry-After", "1"}});
     }
-    if (on_event_ && active_ >= options_.worker_threads && waiting_ >= options_.max_backlog) {
+    if (stopping_ || (on_event_ && active_ >= options_.worker_threads && waiting_ >= options_.max_backlog)) {
       ++stats_.busy;
-      return detail::reply(503, "too many deliveries waiting", {{"Retry-After", "1"}});
+      return detail::reply(503, stopping_ ? "the receiver is stopping" : "too many deliveries waiting", {{"Retry-After", "1"}});
+    }
+    if (!on_event_) {
+      ++stats_.accepted;
+      keep(std::move(event), std::move(key));
+      return detail::reply(200, "ok");
     }
     seen_.emplace(key, false);
-    const auto now = clock::now();
-    by_run_[event->run_id] = event;
-    order_.push_back(recent{event, key, now});
-    order_bytes_ += event->body.size();
-    forget_old(now);
-    arrived_.notify_all();
-    if (on_event_) {
-      ++waiting_;
-      slot_free_.wait(lock, [&] { return active_ < options_.worker_threads; });
-      --waiting_;
-      ++active_;
+    ++waiting_;
+    slot_free_.wait(lock, [&] { return stopping_ || active_ < options_.worker_threads; });
+    --waiting_;
+    if (stopping_) {
+      seen_.erase(key); // not acknowledged: a retry is handled afresh
+      ++stats_.busy;
+      return detail::reply(503, "the receiver is stopping", {{"Retry-After", "1"}});
     }
+    ++active_;
   }
   std::exception_ptr failure;
-  if (on_event_) {
-    try {
-      on_event_(*event);
-    } catch (...) {
-      failure = std::current_exception();
-    }
+  try {
+    on_event_(*event);
+  } catch (...) {
+    failure = std::current_exception();
   }
   {
     std::lock_guard<std::mutex> lock(m_);
-    if (on_event_) {
-      --active_;
-      slot_free_.notify_one();
-    }
+    --active_;
+    slot_free_.notify_one();
     if (failure) {
       seen_.erase(key); // a retry is handled afresh
       ++stats_.failed;
     } else {
-      seen_[key] = true;
       ++stats_.accepted;
+      keep(event, std::move(key));
     }
   }
   if (failure) {
@@ -3202,17 +3750,17 @@ class mock_server_transport {
 public:
   int start(const webhook_server_options &o, server_handler handler) {
     std::lock_guard<std::mutex> lock(m_);
-    handler_ = std::move(handler);
+    h_ = std::move(handler);
     ++starts_;
     return o.port != 0 ? o.port : 49152;
   }
   void stop() {
     std::lock_guard<std::mutex> lock(m_);
-    handler_ = nullptr;
+    h_ = server_handler();
   }
   bool running() const {
     std::lock_guard<std::mutex> lock(m_);
-    return static_cast<bool>(handler_);
+    return static_cast<bool>(h_.handle);
   }
   /// How many times start() was called.
   int starts() const {
@@ -3220,15 +3768,18 @@ public:
     return starts_;
   }
 
-  /// Hands `req` to the receiver; throws std::logic_error when it is not started.
+  /// Hands `req` to the receiver the way a connection does: its head to check_head, and only
+  /// when that has no answer, the whole request to handle. Throws std::logic_error when the
+  /// receiver is not started.
   http_response request(http_request req) const {
     server_handler h;
     {
       std::lock_guard<std::mutex> lock(m_);
-      if (!handler_) throw std::logic_error("mock_server_transport: the receiver is not started");
-      h = handler_;
+      if (!h_.handle) throw std::logic_error("mock_server_transport: the receiver is not started");
+      h = h_;
     }
-    return h(std::move(req));
+    if (auto refused = h.check_head(req)) return std::move(*refused);
+    return h.handle(std::move(req));
   }
   /// A POST of `body` to `target` (path and query), as the JS server sends it (text/plain).
   http_response post(std::string target, std::string body, http_headers headers = {}) const {
@@ -3243,7 +3794,7 @@ public:
 
 private:
   mutable std::mutex m_;
-  server_handler handler_;
+  server_handler h_;
   int starts_ = 0;
 };
 
@@ -3412,55 +3963,438 @@ template <class R> R enqueue_ok() {
   if constexpr (!std::is_void_v<R>) return true;
 }
 
-// Requests between their headers and their written answer, so that stop() can tell busy
-// connections from idle ones. A connection is served on one thread from start to end: the
-// thread notes that its request is counted, and the count is released after the answer is
-// written (httplib's logger) or, whatever happened, when the connection ends.
-class requests_in_flight {
+// httplib::Server::wait_until_ready, where this version has it (0.11 has not: poll is_running).
+template <class S, class = void> struct has_wait_until_ready : std::false_type {};
+template <class S>
+struct has_wait_until_ready<S, std::void_t<decltype(std::declval<const S &>().wait_until_ready())>> : std::true_type {};
+template <class S> void wait_until_listening(const S &s) {
+  if constexpr (has_wait_until_ready<S>::value) {
+    s.wait_until_ready();
+  } else {
+    for (int i = 0; i < 5000 && !s.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+
+#ifdef _WIN32
+inline int poll_sockets(pollfd *fds, unsigned long n, int ms) { return ::WSAPoll(fds, n, ms); }
+inline void close_socket(socket_t s) { ::closesocket(s); }
+constexpr int shut_write = SD_SEND, shut_both = SD_BOTH;
+#else
+inline int poll_sockets(pollfd *fds, nfds_t n, int ms) { return ::poll(fds, n, ms); }
+inline void close_socket(socket_t s) { ::close(s); }
+constexpr int shut_write = SHUT_WR, shut_both = SHUT_RDWR;
+#endif
+#ifdef MSG_NOSIGNAL
+constexpr int send_flags = MSG_NOSIGNAL;
+#else
+constexpr int send_flags = 0;
+#endif
+
+using steady_clock = std::chrono::steady_clock;
+
+// Waits until `fd` is ready for `events` (or failed) or `deadline` passes; false on timeout.
+inline bool wait_socket(socket_t fd, short events, steady_clock::time_point deadline) {
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - steady_clock::now()).count() + 1;
+    if (left <= 1) return false;
+    pollfd p{};
+    p.fd = fd;
+    p.events = events;
+    const int r = poll_sockets(&p, 1, int(std::min<long long>(left, 1 << 30)));
+    if (r > 0 || (r < 0 && errno != EINTR)) return true; // ready, or an error the next call reports
+  }
+}
+
+// Appends what has arrived (up to 16 KiB) to `in`: the bytes read, 0 at the end of the
+// stream, -1 on an error.
+inline long read_some(socket_t fd, std::string &in) {
+  const std::size_t old = in.size();
+  in.resize(old + 16384);
+  const auto n = ::recv(fd, &in[old], 16384, 0);
+  in.resize(old + (n > 0 ? std::size_t(n) : 0));
+  return long(n);
+}
+
+// Sends all of `data` by `deadline`.
+inline bool write_all(socket_t fd, std::string_view data, steady_clock::time_point deadline) {
+  while (!data.empty()) {
+    if (!wait_socket(fd, POLLOUT, deadline)) return false;
+    const auto n = ::send(fd, data.data(), data.size(), send_flags);
+    if (n > 0) {
+      data.remove_prefix(std::size_t(n));
+    } else if (n < 0 && errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK) {
+      return false;
+    }
+  }
+  return true;
+}
+
+inline const char *reason_phrase(int status) {
+  switch (status) {
+  case 100: return "Continue";
+  case 200: return "OK";
+  case 400: return "Bad Request";
+  case 401: return "Unauthorized";
+  case 404: return "Not Found";
+  case 405: return "Method Not Allowed";
+  case 408: return "Request Timeout";
+  case 413: return "Content Too Large";
+  case 414: return "URI Too Long";
+  case 415: return "Unsupported Media Type";
+  case 422: return "Unprocessable Content";
+  case 431: return "Request Header Fields Too Large";
+  case 500: return "Internal Server Error";
+  case 501: return "Not Implemented";
+  case 503: return "Service Unavailable";
+  case 505: return "HTTP Version Not Supported";
+  default: return "Status";
+  }
+}
+
+// The bytes of an answer: status line, the response's headers, Content-Length, and whether the
+// connection stays open.
+inline std::string serialize(const http_response &r, bool close, std::chrono::seconds keep_alive) {
+  std::string out = "HTTP/1.1 " + std::to_string(r.status) + ' ' + reason_phrase(r.status) + "\r\n";
+  for (const auto &h : r.headers) {
+    if (iequals(h.first, "Content-Length") || iequals(h.first, "Connection") || iequals(h.first, "Transfer-Encoding"))
+      continue;
+    out += h.first + ": " + h.second + "\r\n";
+  }
+  out += "Content-Length: " + std::to_string(r.body.size()) + "\r\n";
+  out += close ? std::string("Connection: close\r\n") : "Keep-Alive: timeout=" + std::to_string(keep_alive.count()) + "\r\n";
+  out += "\r\n";
+  out += r.body;
+  return out;
+}
+
+} // namespace detail
+
+/// Counters of a receiver's connections (httplib_server_transport::connection_stats()).
+struct connection_stats {
+  std::uint64_t accepted = 0;  ///< connections taken into service
+  std::uint64_t evicted = 0;   ///< idle or still-sending-their-head connections closed to make room
+  std::uint64_t refused = 0;   ///< new connections answered 503 at max_connections
+  std::uint64_t dropped = 0;   ///< new connections closed at once (max_connections and the 503 slots all taken)
+  std::uint64_t timed_out = 0; ///< requests answered 408 (head_timeout, body_timeout, read_timeout)
+  std::size_t open = 0;        ///< connections in service now
+};
+
+namespace detail {
+
+// The connections of a running httplib_server_transport and everything they share: options,
+// handler, the byte budget for bodies, and the bookkeeping that lets a new connection close an
+// idle one and stop() close all but those delivering.
+class receiver_connections {
 public:
-  void begin() {
-    if (counted()) return;
+  enum class mode { serve, refuse, drop };
+
+  receiver_connections(const webhook_server_options &o, server_handler h) : o_(o), handler_(std::move(h)) {}
+
+  // Decides, on the accepting thread, what a new connection gets: a slot (closing the idle
+  // connection that waited longest when all are taken), a quick 503, or closing at once.
+  mode admit() {
     std::lock_guard<std::mutex> lock(m_);
-    ++n_;
-    counted() = true;
+    if (stopping_) return mode::drop;
+    if (serving_ < o_.max_connections || evict_one()) {
+      ++serving_;
+      ++stats_.accepted;
+      return mode::serve;
+    }
+    if (refusing_ < refusal_slots) {
+      ++refusing_;
+      ++stats_.refused;
+      return mode::refuse;
+    }
+    ++stats_.dropped;
+    return mode::drop;
   }
-  void end() {
-    if (!counted()) return;
-    counted() = false;
+
+  // Serves, refuses or drops one connection, then closes it.
+  void run(socket_t fd, mode m) {
+    int one = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, reinterpret_cast<const char *>(&one), sizeof(one));
+    if (m == mode::serve) {
+      serve(fd);
+    } else if (m == mode::refuse) {
+      refuse(fd);
+    } else {
+      const std::string answer = serialize(reply(503, "too many connections", {{"Retry-After", "1"}}), true, {});
+      (void)::send(fd, answer.data(), answer.size(), send_flags | MSG_DONTWAIT);
+      close_socket(fd);
+      return;
+    }
     std::lock_guard<std::mutex> lock(m_);
-    if (--n_ == 0) cv_.notify_all();
+    --(m == mode::serve ? serving_ : refusing_);
   }
-  void wait_until_none() {
-    std::unique_lock<std::mutex> lock(m_);
-    cv_.wait(lock, [&] { return n_ == 0; });
+
+  // Closes every connection that is not delivering (idle, sending a head or a body) and makes
+  // the rest close once answered; new connections are closed at once.
+  void stop() {
+    std::lock_guard<std::mutex> lock(m_);
+    stopping_ = true;
+    for (auto &c : open_)
+      if (c.at != phase::handling && c.at != phase::writing) shut(c);
+  }
+
+  connection_stats stats() const {
+    std::lock_guard<std::mutex> lock(m_);
+    connection_stats s = stats_;
+    s.open = open_.size();
+    return s;
   }
 
 private:
-  static bool &counted() {
-    thread_local bool on_this_thread = false;
-    return on_this_thread;
+  // A connection answers 503 on one of these many extra threads when max_connections are all
+  // delivering; beyond them a new connection is closed at once.
+  static constexpr std::size_t refusal_slots = 16;
+
+  enum class phase { head, idle, body, handling, writing };
+  struct connection {
+    socket_t fd;
+    phase at;
+    steady_clock::time_point since; // when it entered `at`
+    bool shut = false;              // evicted or stopped: its socket is shut down
+  };
+  using handle = std::list<connection>::iterator;
+
+  void shut(connection &c) { // with m_ held
+    c.shut = true;
+    ::shutdown(c.fd, shut_both);
   }
-  std::mutex m_;
-  std::condition_variable cv_;
-  std::size_t n_ = 0;
-};
+  // Closes the idle connection, or the one sending its head, that waited longest. With m_ held.
+  bool evict_one() {
+    connection *oldest = nullptr;
+    for (auto &c : open_)
+      if (!c.shut && (c.at == phase::idle || c.at == phase::head) && (!oldest || c.since < oldest->since)) oldest = &c;
+    if (!oldest) return false;
+    shut(*oldest);
+    ++stats_.evicted;
+    return true;
+  }
+  // Moves `c` to phase `p`; false when the connection was shut and must end.
+  bool enter(handle c, phase p) {
+    std::lock_guard<std::mutex> lock(m_);
+    if (!c->shut && stopping_ && (p == phase::idle || p == phase::head)) shut(*c);
+    c->at = p;
+    c->since = steady_clock::now();
+    return !c->shut;
+  }
+  bool reserve(std::size_t n) {
+    std::lock_guard<std::mutex> lock(m_);
+    if (n > o_.max_body_bytes_total - std::min(o_.max_body_bytes_total, body_bytes_)) return false;
+    body_bytes_ += n;
+    return true;
+  }
+  void release(std::size_t n) {
+    std::lock_guard<std::mutex> lock(m_);
+    body_bytes_ -= n;
+  }
+  bool stopping() {
+    std::lock_guard<std::mutex> lock(m_);
+    return stopping_;
+  }
+  void count_timeout() {
+    std::lock_guard<std::mutex> lock(m_);
+    ++stats_.timed_out;
+  }
 
-// cpp-httplib serves a keep-alive connection on one pool thread until it closes, so a fixed
-// pool lets a few busy LangGraph servers starve a new one. This pool starts a thread whenever
-// none is idle (up to a cap), so every connection is served at once.
-class on_demand_pool final : public httplib::TaskQueue {
-public:
-  on_demand_pool(std::size_t max_threads, std::shared_ptr<requests_in_flight> requests)
-      : max_threads_(max_threads < 1 ? 1 : max_threads), requests_(std::move(requests)) {}
-  ~on_demand_pool() override { shutdown(); }
+  // Ends a connection after an answer that closes it: stop sending, read what the client is
+  // still sending for a moment (closing with unread data would reset the connection, and the
+  // client could lose the answer), then close.
+  void close_after_answer(socket_t fd) {
+    if (!stopping()) {
+      ::shutdown(fd, shut_write);
+      const auto deadline = steady_clock::now() + std::chrono::seconds(1);
+      std::string sink;
+      for (std::size_t total = 0; total < (std::size_t(1) << 20) && wait_socket(fd, POLLIN, deadline);) {
+        sink.clear();
+        const long n = read_some(fd, sink);
+        if (n <= 0) break;
+        total += std::size_t(n);
+      }
+    }
+    close_socket(fd);
+  }
 
-  enqueue_result enqueue(std::function<void()> fn) override {
+  // A connection at max_connections with none to close: read its head for up to a second (so
+  // the answer is not lost), answer 503, close.
+  void refuse(socket_t fd) {
+    const auto deadline = steady_clock::now() + std::chrono::seconds(1);
+    request_head_reader reader(o_.max_head_bytes, o_.max_header_count);
+    std::string in;
+    http_request head;
+    while (reader.feed(in, head) == request_head_reader::state::incomplete && wait_socket(fd, POLLIN, deadline) &&
+           read_some(fd, in) > 0) {
+    }
+    const std::string answer = serialize(reply(503, "too many connections", {{"Retry-After", "1"}}), true, {});
+    if (write_all(fd, answer, steady_clock::now() + std::chrono::seconds(1))) {
+      close_after_answer(fd);
+    } else {
+      close_socket(fd);
+    }
+  }
+
+  // Serves requests on one connection until it closes.
+  void serve(socket_t fd) {
+    handle c;
     {
       std::lock_guard<std::mutex> lock(m_);
-      jobs_.push_back(std::move(fn));
+      c = open_.insert(open_.end(), connection{fd, phase::head, steady_clock::now()});
+    }
+    bool answered_close = serve_requests(fd, c);
+    {
+      std::lock_guard<std::mutex> lock(m_);
+      answered_close = answered_close && !c->shut;
+      open_.erase(c); // nobody shuts this socket down once it is out of open_
+    }
+    if (answered_close) {
+      close_after_answer(fd);
+    } else {
+      close_socket(fd);
+    }
+  }
+
+  // The request loop of serve(); true when it ended with an answer that closes the connection.
+  bool serve_requests(socket_t fd, handle c) {
+    std::string in; // received and not yet used: a head, a body, pipelined requests
+    const auto answer = [&](const http_response &r, bool close) {
+      if (!enter(c, phase::writing) && !close) return false;
+      return write_all(fd, serialize(r, close, o_.keep_alive_timeout), steady_clock::now() + o_.write_timeout);
+    };
+    const auto refuse_with = [&](const http_refusal &r) {
+      if (r.status == 408) count_timeout();
+      return answer(reply(r.status, r.reason), true);
+    };
+    for (std::size_t served = 0;; ++served) {
+      // The head. A kept-alive connection waits up to keep_alive_timeout for its first byte.
+      if (served > 0) {
+        if (!enter(c, phase::idle)) return false;
+        if (in.empty() && (!wait_socket(fd, POLLIN, steady_clock::now() + o_.keep_alive_timeout) || read_some(fd, in) <= 0))
+          return false;
+        if (!enter(c, phase::head)) return false;
+      }
+      const auto head_deadline = steady_clock::now() + o_.head_timeout;
+      request_head_reader reader(o_.max_head_bytes, o_.max_header_count);
+      http_request req;
+      for (;;) {
+        const auto st = reader.feed(in, req);
+        if (st == request_head_reader::state::complete) break;
+        if (st == request_head_reader::state::refused) return refuse_with(reader.refusal());
+        const auto deadline = std::min(head_deadline, steady_clock::now() + o_.read_timeout);
+        if (!wait_socket(fd, POLLIN, deadline))
+          return in.empty() ? false : refuse_with({408, "the request head took too long"});
+        if (read_some(fd, in) <= 0) return false;
+      }
+      in.erase(0, reader.size());
+
+      // The framing and the receiver's judgement, before any of the body is read.
+      const body_framing framing = framing_of(req, reader.minor_version());
+      if (framing.refusal) return refuse_with(framing.refusal);
+      if (auto refused = handler_.check_head(req)) return answer(*refused, true);
+      if (!framing.chunked && framing.length > o_.max_body_bytes) return refuse_with({413, "body larger than " + std::to_string(o_.max_body_bytes) + " bytes"});
+      std::size_t reserved = framing.chunked ? 0 : std::size_t(framing.length);
+      if (!reserve(reserved))
+        return answer(reply(503, "too many payload bytes in flight", {{"Retry-After", "1"}}), true);
+      struct release_at_exit {
+        receiver_connections &self;
+        std::size_t &n;
+        ~release_at_exit() { self.release(n); }
+      } release{*this, reserved};
+      if (!enter(c, phase::body)) return false;
+      if (reader.minor_version() == 1 && iequals(req.header("Expect"), "100-continue") &&
+          !write_all(fd, "HTTP/1.1 100 Continue\r\n\r\n", steady_clock::now() + o_.write_timeout))
+        return false;
+
+      // The body, within body_timeout.
+      const auto body_deadline = steady_clock::now() + o_.body_timeout;
+      const auto more = [&](std::string &into, std::size_t at_most) -> long { // -1: timed out, 0: closed
+        if (!wait_socket(fd, POLLIN, std::min(body_deadline, steady_clock::now() + o_.read_timeout))) return -1;
+        const std::size_t old = into.size();
+        into.resize(old + at_most);
+        const auto n = ::recv(fd, &into[old], at_most, 0);
+        into.resize(old + (n > 0 ? std::size_t(n) : 0));
+        return n > 0 ? long(n) : 0;
+      };
+      if (framing.chunked) {
+        chunked_decoder decoder(o_.max_body_bytes, o_.max_head_bytes);
+        for (;;) {
+          const std::size_t before = req.body.size();
+          in.erase(0, decoder.feed(in, req.body));
+          if (!reserve(req.body.size() - before))
+            return answer(reply(503, "too many payload bytes in flight", {{"Retry-After", "1"}}), true);
+          reserved += req.body.size() - before;
+          if (decoder.refusal()) return refuse_with(decoder.refusal());
+          if (decoder.done()) break;
+          const long n = more(in, 16384);
+          if (n < 0) return refuse_with({408, "the request body took too long"});
+          if (n == 0) return false;
+        }
+      } else {
+        const std::size_t length = std::size_t(framing.length);
+        const std::size_t from_buffer = std::min(length, in.size());
+        req.body.assign(in, 0, from_buffer);
+        in.erase(0, from_buffer);
+        req.body.reserve(length);
+        while (req.body.size() < length) {
+          const long n = more(req.body, std::min<std::size_t>(length - req.body.size(), std::size_t(1) << 20));
+          if (n < 0) return refuse_with({408, "the request body took too long"});
+          if (n == 0) return false;
+        }
+      }
+
+      // The delivery.
+      if (!enter(c, phase::handling)) return false;
+      const bool close = wants_close(req, reader.minor_version()) || served + 1 >= o_.keep_alive_max_requests;
+      http_response res;
+      try {
+        res = handler_.handle(std::move(req));
+      } catch (const std::exception &e) {
+        res = reply(500, e.what());
+      }
+      if (!answer(res, close || stopping())) return false;
+      if (close || stopping()) return true;
+    }
+  }
+
+  const webhook_server_options o_;
+  const server_handler handler_;
+  mutable std::mutex m_;
+  std::list<connection> open_; // connections in service, each owned by its thread
+  bool stopping_ = false;
+  std::size_t serving_ = 0, refusing_ = 0; // admitted connections, queued or running
+  std::size_t body_bytes_ = 0;             // reserved for bodies being read or handled
+  connection_stats stats_;
+};
+
+// The mode of the connection a pool thread is about to run (see receiver_connections::admit).
+inline receiver_connections::mode &current_connection_mode() {
+  thread_local receiver_connections::mode m = receiver_connections::mode::serve;
+  return m;
+}
+
+// cpp-httplib's accept loop hands each accepted socket to this queue. Every admitted
+// connection runs on its own thread at once (threads are made when none is idle, and kept),
+// so a new delivery never waits behind other connections; one that cannot be admitted is
+// closed right here, on the accepting thread.
+class connection_pool final : public httplib::TaskQueue {
+public:
+  explicit connection_pool(std::shared_ptr<receiver_connections> connections) : connections_(std::move(connections)) {}
+  ~connection_pool() override { shutdown(); }
+
+  enqueue_result enqueue(std::function<void()> fn) override {
+    const auto mode = connections_->admit();
+    if (mode == receiver_connections::mode::drop) {
+      current_connection_mode() = mode;
+      fn(); // closes the socket at once
+      current_connection_mode() = receiver_connections::mode::serve;
+      return enqueue_ok<enqueue_result>();
+    }
+    {
+      std::lock_guard<std::mutex> lock(m_);
+      jobs_.push_back(job{std::move(fn), mode});
       // idle_ still counts a thread that was woken but has not taken its job yet: compare
-      // with the jobs waiting, or a connection arriving in that moment waits for seconds
-      if (jobs_.size() > idle_ && threads_.size() < max_threads_) threads_.emplace_back([this] { work(); });
+      // with the jobs waiting, or a connection arriving in that moment would wait
+      if (jobs_.size() > idle_) threads_.emplace_back([this] { work(); });
     }
     cv_.notify_one();
     return enqueue_ok<enqueue_result>();
@@ -3477,6 +4411,10 @@ public:
   }
 
 private:
+  struct job {
+    std::function<void()> fn;
+    receiver_connections::mode mode;
+  };
   void work() {
     std::unique_lock<std::mutex> lock(m_);
     for (;;) {
@@ -3484,68 +4422,49 @@ private:
       cv_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
       --idle_;
       if (jobs_.empty()) return; // stopping, and nothing left to serve
-      auto fn = std::move(jobs_.front());
+      job j = std::move(jobs_.front());
       jobs_.pop_front();
       lock.unlock();
-      fn(); // serves one connection until it closes
-      requests_->end();
+      current_connection_mode() = j.mode;
+      j.fn();
       lock.lock();
     }
   }
 
-  const std::size_t max_threads_;
-  const std::shared_ptr<requests_in_flight> requests_;
+  const std::shared_ptr<receiver_connections> connections_;
   std::mutex m_;
   std::condition_variable cv_;
-  std::deque<std::function<void()>> jobs_;
+  std::deque<job> jobs_;
   std::vector<std::thread> threads_;
   std::size_t idle_ = 0;
   bool stopping_ = false;
 };
 
-// cpp-httplib before 0.12 (Debian's 0.11) lets a connection that waits for its next request
-// sit out the whole keep_alive_timeout when the server stops, so stop() took seconds after a
-// LangGraph server's last delivery. Once the listening socket is closed and no request is in
-// flight, the connections of a server are idle, and they are the connected sockets of this
-// process whose local port is the server's: shutting down their reading side wakes each one
-// at once (it then sees the server stopping and closes).
-inline void end_idle_connections(int port) {
-#if !defined(_WIN32)
-  auto accepted_here = [port](int fd) {
-    sockaddr_storage a{};
-    socklen_t n = sizeof(a);
-    if (::getsockname(fd, reinterpret_cast<sockaddr *>(&a), &n) != 0) return false;
-    int local = -1;
-    if (a.ss_family == AF_INET) local = ntohs(reinterpret_cast<const sockaddr_in &>(a).sin_port);
-    if (a.ss_family == AF_INET6) local = ntohs(reinterpret_cast<const sockaddr_in6 &>(a).sin6_port);
-    int listening = 1;
-    socklen_t ln = sizeof(listening);
-    sockaddr_storage peer{};
-    socklen_t pn = sizeof(peer);
-    return local == port && ::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &ln) == 0 && !listening &&
-           ::getpeername(fd, reinterpret_cast<sockaddr *>(&peer), &pn) == 0;
-  };
-  std::vector<int> fds;
-  if (DIR *dir = ::opendir("/proc/self/fd")) { // Linux: the open descriptors
-    while (const dirent *e = ::readdir(dir))
-      if (e->d_name[0] >= '0' && e->d_name[0] <= '9') fds.push_back(std::atoi(e->d_name));
-    ::closedir(dir);
-  } else {
-    const long max = std::min(::sysconf(_SC_OPEN_MAX), 4096L);
-    for (int fd = 0; fd < max; ++fd) fds.push_back(fd);
+// cpp-httplib listens, accepts and runs the connection threads; every accepted socket is then
+// served here, with the receiver's limits, instead of by httplib's request parser: on every
+// version alike, a head is judged before any body byte is read (the path, method and secret
+// included), each limit holds for the bytes actually read, and each connection is known, so
+// that a new one can close an idle one and stop() can close exactly its own.
+class receiver_http_server final : public httplib::Server {
+public:
+  explicit receiver_http_server(std::shared_ptr<receiver_connections> connections)
+      : connections_(std::move(connections)) {
+    new_task_queue = [c = connections_] { return new connection_pool(c); };
   }
-  for (int fd : fds)
-    if (accepted_here(fd)) ::shutdown(fd, SHUT_RD);
-#else
-  (void)port; // Windows: idle connections end after keep_alive_timeout
-#endif
-}
+
+private:
+  bool process_and_close_socket(socket_t sock) override {
+    connections_->run(sock, current_connection_mode());
+    return true;
+  }
+  std::shared_ptr<receiver_connections> connections_;
+};
 } // namespace detail
 
-/// The default ServerTransport: a cpp-httplib server on its own thread, TCP_NODELAY, a thread
-/// per connection (created on demand, up to max_connections), the body limit enforced from
-/// Content-Length before the body is read, and a listen backlog raised to `listen_backlog`
-/// (Debian's compiled cpp-httplib listens with 5).
+/// The default ServerTransport: cpp-httplib listens and accepts on its own thread (listen
+/// backlog raised to `listen_backlog`, SO_REUSEADDR), and each connection is served on its own
+/// thread by the library's HTTP/1.1 reader with every limit of webhook_server_options (see
+/// README.md, "Security").
 class httplib_server_transport {
 public:
   httplib_server_transport() = default;
@@ -3554,19 +4473,9 @@ public:
 
   int start(const webhook_server_options &o, server_handler handler) {
     stop();
-    server_ = std::make_unique<httplib::Server>();
+    connections_ = std::make_shared<detail::receiver_connections>(o, std::move(handler));
+    server_ = std::make_unique<detail::receiver_http_server>(connections_);
     httplib::Server &s = *server_;
-    s.set_tcp_nodelay(true);
-    s.set_payload_max_length(o.max_body_bytes);
-    s.set_read_timeout(o.read_timeout);
-    s.set_write_timeout(o.write_timeout);
-    s.set_keep_alive_timeout(static_cast<time_t>(o.keep_alive_timeout.count()));
-    s.set_keep_alive_max_count(o.keep_alive_max_requests);
-    const std::size_t max_connections = o.max_connections;
-    auto requests = std::make_shared<detail::requests_in_flight>();
-    requests_ = requests;
-    s.new_task_queue = [max_connections, requests] { return new detail::on_demand_pool(max_connections, requests); };
-    s.set_logger([requests](const httplib::Request &, const httplib::Response &) { requests->end(); });
     int listen_socket = -1;
     s.set_socket_options([&listen_socket](socket_t sock) {
       int yes = 1; // SO_REUSEADDR, not httplib's SO_REUSEPORT: a second receiver on the same
@@ -3574,73 +4483,38 @@ public:
       ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, reinterpret_cast<const char *>(&yes), sizeof(yes));
       listen_socket = static_cast<int>(sock);
     });
-    auto send = [](const http_response &out, httplib::Response &res) {
-      res.status = out.status;
-      std::string type = "application/json";
-      for (const auto &h : out.headers) {
-        if (detail::iequals(h.first, "Content-Type"))
-          type = h.second;
-        else
-          res.set_header(h.first.c_str(), h.second);
-      }
-      res.set_content(out.body, type.c_str());
-    };
-    // cpp-httplib reads (and drops) an oversized body before it answers 413: answer from the
-    // Content-Length instead, and close the connection rather than read the body.
-    s.set_pre_routing_handler([send, requests, max = o.max_body_bytes](const httplib::Request &req,
-                                                                       httplib::Response &res) {
-      requests->begin();
-      const std::string length = req.get_header_value("Content-Length");
-      if (length.empty() || std::strtoull(length.c_str(), nullptr, 10) <= max)
-        return httplib::Server::HandlerResponse::Unhandled;
-      send(detail::body_too_large(max), res);
-      res.set_header("Connection", "close");
-      return httplib::Server::HandlerResponse::Handled;
-    });
-    auto serve = [send, handler = std::move(handler)](const httplib::Request &req, httplib::Response &res) {
-      http_request r;
-      r.method = req.method;
-      r.target = req.target;
-      for (const auto &h : req.headers) r.headers.emplace_back(h.first, h.second);
-      r.body = req.body;
-      send(handler(std::move(r)), res);
-    };
-    s.Get(".*", serve);
-    s.Post(".*", serve);
-    s.Put(".*", serve);
-    s.Delete(".*", serve);
-    s.Patch(".*", serve);
-    s.Options(".*", serve);
-
     const int port = o.port == 0 ? s.bind_to_any_port(o.host) : (s.bind_to_port(o.host, o.port) ? o.port : -1);
     if (port <= 0) {
       server_.reset();
+      connections_.reset();
       throw error(error_kind::connection, {}, 0,
                   "cannot listen on " + o.host + ':' + std::to_string(o.port) + " (in use, or not an address of this host)");
     }
     if (listen_socket >= 0) ::listen(listen_socket, o.listen_backlog);
     thread_ = std::thread([&s] { s.listen_after_bind(); });
-    for (int i = 0; i < 5000 && !s.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    port_ = port;
+    detail::wait_until_listening(s);
     return port;
   }
 
-  /// Stops accepting, wakes idle keep-alive connections, and returns once the requests in
-  /// progress are answered.
+  /// Closes the connections that are not delivering, stops accepting, and returns once the
+  /// deliveries in progress are answered.
   void stop() {
     if (!server_) return;
-    server_->stop();
-    requests_->wait_until_none(); // their answers are written
-    detail::end_idle_connections(port_);
+    connections_->stop();
+    server_->stop(); // the accept loop ends and joins the connection threads
     if (thread_.joinable()) thread_.join();
     server_.reset();
   }
 
+  /// Counters of the connections since the last start() (zero before it).
+  webhooks::connection_stats connection_stats() const {
+    return connections_ ? connections_->stats() : webhooks::connection_stats{};
+  }
+
 private:
-  std::unique_ptr<httplib::Server> server_;
+  std::shared_ptr<detail::receiver_connections> connections_;
+  std::unique_ptr<detail::receiver_http_server> server_;
   std::thread thread_;
-  std::shared_ptr<detail::requests_in_flight> requests_;
-  int port_ = 0;
 };
 
 /// The webhook receiver most programs use: `lgw::webhook_server hooks; hooks.start();`

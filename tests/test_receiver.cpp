@@ -35,9 +35,11 @@ std::string payload(const std::string &run_id, const std::string &status = "succ
   return json{{"run_id", run_id}, {"thread_id", "t"}, {"status", status}, {"values", {{"n", 1}}}}.dump();
 }
 
+// Most tests here are not about the secret: they deliver without one.
 lgw::webhook_server_options opts() {
   lgw::webhook_server_options o;
   o.path = "/hook";
+  o.require_secret = false;
   return o;
 }
 
@@ -319,10 +321,231 @@ TEST_CASE("receiver: url(), secrets, public_url, restart keeps the port") {
   lgw::webhook_server_options any;
   any.host = "0.0.0.0";
   any.port = 8080;
+  any.require_secret = false;
   mock_server wide(any);
   wide.start();
   CHECK(wide.url() == "http://127.0.0.1:8080/langgraph/webhook");
   CHECK_FALSE(wide.check_url().ok());
+}
+
+TEST_CASE("receiver: secure by default — a random secret that url() carries, required of every delivery") {
+  mock_server a, b; // default options
+  a.start();
+  b.start();
+  REQUIRE(a.secret().size() == 32);
+  CHECK(a.secret().find_first_not_of("0123456789abcdef") == std::string::npos);
+  CHECK(a.secret() != b.secret());
+  CHECK(a.url() == "http://127.0.0.1:49152/langgraph/webhook?token=" + a.secret());
+  // Nothing without the secret is delivered, whatever the body.
+  int delivered = 0;
+  a.on_event([&](const lgw::webhook_event &) { ++delivered; });
+  CHECK(a.transport().post("/langgraph/webhook", payload("x")).status == 401);
+  CHECK(a.transport().post("/langgraph/webhook?token=" + b.secret(), payload("x")).status == 401);
+  CHECK(a.transport().post("/langgraph/webhook?token=" + a.secret().substr(1), payload("x")).status == 401);
+  CHECK(delivered == 0);
+  CHECK_FALSE(a.wait_for("x", 0ms));
+  // The URL the program passes as `webhook` works unchanged.
+  const std::string target = a.url().substr(a.url().find("/langgraph"));
+  CHECK(a.transport().post(target, payload("x")).status == 200);
+  CHECK(delivered == 1);
+
+  lgw::webhook_server_options open;
+  open.require_secret = false; // the explicit opt-out
+  mock_server c(open);
+  c.start();
+  CHECK(c.secret().empty());
+  CHECK(c.url() == "http://127.0.0.1:49152/langgraph/webhook");
+  CHECK(c.transport().post("/langgraph/webhook", payload("y")).status == 200);
+}
+
+TEST_CASE("receiver: the secret from a header, or Authorization: Bearer as webhooks.headers sends it") {
+  lgw::webhook_server_options o = opts();
+  o.secret = "s3cr3t";
+  mock_server hooks(o);
+  hooks.start();
+  auto &t = hooks.transport();
+  CHECK(t.post("/hook", payload("h1"), {{"X-Webhook-Secret", "s3cr3t"}}).status == 200);
+  CHECK(t.post("/hook", payload("h2"), {{"x-webhook-secret", "wrong"}}).status == 401);
+  CHECK(t.post("/hook", payload("h3"), {{"Authorization", "Bearer s3cr3t"}}).status == 200);
+  CHECK(t.post("/hook", payload("h4"), {{"Authorization", "bearer  s3cr3t "}}).status == 200);
+  CHECK(t.post("/hook", payload("h5"), {{"Authorization", "Basic s3cr3t"}}).status == 401);
+  CHECK(t.post("/hook", payload("h6"), {{"Authorization", "Bearer s3cr3"}}).status == 401);
+  CHECK(t.post("/hook?token=s3cr3t", payload("h7")).status == 200);
+}
+
+TEST_CASE("receiver: the head alone decides 404, 405, 401, 415 and 413, before any body") {
+  lgw::webhook_server_options o = opts();
+  o.secret = "k";
+  o.max_body_bytes = 1000;
+  mock_server hooks(o);
+  hooks.start();
+  auto head = [](std::string method, std::string target, lgw::http_headers h = {}) {
+    lgw::http_request r;
+    r.method = std::move(method);
+    r.target = std::move(target);
+    r.headers = std::move(h);
+    return r;
+  };
+  auto status = [&](const lgw::http_request &r) {
+    auto a = hooks.check_head(r);
+    return a ? a->status : 0;
+  };
+  CHECK(status(head("POST", "/other?token=k")) == 404);
+  CHECK(status(head("GET", "/hook?token=k")) == 405);
+  CHECK(status(head("POST", "/hook?token=x", {{"Content-Length", "5"}})) == 401);
+  CHECK(status(head("POST", "/hook?token=k", {{"Content-Encoding", "gzip"}})) == 415);
+  CHECK(status(head("POST", "/hook?token=k", {{"Content-Encoding", "identity"}})) == 0);
+  CHECK(status(head("POST", "/hook?token=k", {{"Content-Length", "1001"}})) == 413);
+  CHECK(status(head("POST", "/hook?token=k", {{"Content-Length", "99999999999999999999999"}})) == 413);
+  CHECK(status(head("POST", "/hook?token=k", {{"Content-Length", "1000"}})) == 0);
+  CHECK(status(head("POST", "/hook?token=k")) == 0);
+  // handle() applies the same checks to callers that skip check_head.
+  auto gz = head("POST", "/hook?token=k", {{"Content-Encoding", "br"}});
+  gz.body = payload("gz");
+  CHECK(hooks.handle(gz).status == 415);
+  CHECK_FALSE(hooks.wait_for("gz", 0ms));
+}
+
+TEST_CASE("receiver: deep JSON is refused with 422 and nothing recurses into it") {
+  lgw::webhook_server_options o = opts();
+  o.max_json_depth = 64;
+  mock_server hooks(o);
+  hooks.start();
+  auto nested = [](const std::string &key, std::size_t depth) {
+    std::string v(depth, '[');
+    v += std::string(depth, ']');
+    return R"({"run_id":"deep","status":"error",")" + key + "\":" + v + "}";
+  };
+  // the payload object itself is one level: 63 more are fine, 64 are not
+  CHECK(hooks.transport().post("/hook", nested("values", 63)).status == 200);
+  for (const char *key : {"error", "values", "kwargs", "metadata", "other"}) {
+    CAPTURE(key);
+    auto res = hooks.transport().post("/hook", nested(key, 64));
+    CHECK(res.status == 422);
+    CHECK(detail_of(res).find("nested more than 64 levels deep") != std::string::npos);
+  }
+  // the default limit, against what crashed the receiver: an `error` 100,000 levels deep
+  mock_server def(opts());
+  def.start();
+  auto res = def.transport().post("/hook", nested("error", 100000));
+  CHECK(res.status == 422);
+  CHECK(def.transport().post("/hook", payload("still-up")).status == 200);
+}
+
+TEST_CASE("receiver: values(), kwargs() and metadata() are parsed once and shared by copies") {
+  auto e = lgw::webhook_event::from_body(js_payload);
+  const nlohmann::json *first = &e.kwargs();
+  CHECK(&e.kwargs() == first);
+  REQUIRE(e.values());
+  const auto *v = &*e.values();
+  lgw::webhook_event copy = e;
+  CHECK(&*copy.values() == v);
+  CHECK(&copy.metadata() == &e.metadata());
+  // many threads asking at once get the one parse
+  auto fresh = lgw::webhook_event::from_body(js_payload);
+  std::vector<std::thread> readers;
+  std::vector<const nlohmann::json *> seen(8);
+  for (std::size_t i = 0; i < seen.size(); ++i) readers.emplace_back([&, i] { seen[i] = &*fresh.values(); });
+  for (auto &t : readers) t.join();
+  for (auto *p : seen) CHECK(p == seen[0]);
+}
+
+TEST_CASE("receiver: dedupe keys cannot collide and do not outlive their events") {
+  mock_server hooks(opts());
+  std::vector<std::string> seen;
+  hooks.on_event([&](const lgw::webhook_event &e) { seen.push_back(e.run_id + "|" + e.status_text); });
+  hooks.start();
+  // "a\nb" + "c" and "a" + "b\nc" used to share the key "a\nb\nc"
+  auto raw = [](const std::string &run_id, const std::string &status) {
+    return nlohmann::json{{"run_id", run_id}, {"status", status}}.dump();
+  };
+  CHECK(hooks.transport().post("/hook", raw("a\nb", "c")).status == 200);
+  CHECK(hooks.transport().post("/hook", raw("a", "b\nc")).status == 200);
+  CHECK(seen == std::vector<std::string>{"a\nb|c", "a|b\nc"});
+  CHECK(hooks.stats().duplicates == 0);
+}
+
+TEST_CASE("receiver: events evicted while their callback runs leave no key behind") {
+  lgw::webhook_server_options o = opts();
+  o.recent_events = 4;
+  o.worker_threads = 8;
+  o.max_backlog = 200;
+  mock_server hooks(o);
+  std::atomic<int> calls{0};
+  hooks.on_event([&](const lgw::webhook_event &) {
+    ++calls;
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  });
+  hooks.start();
+  std::vector<std::thread> senders;
+  for (int s = 0; s < 8; ++s)
+    senders.emplace_back([&, s] {
+      for (int i = s; i < 4000; i += 8) hooks.transport().post("/hook", payload("ev-" + std::to_string(i)));
+    });
+  for (auto &t : senders) t.join();
+  CHECK(calls == 4000);
+  CHECK(hooks.stats().accepted == 4000);
+  // only the kept events are remembered: a repeat of an old one is a new delivery again,
+  // a repeat of a kept one is a duplicate
+  CHECK(hooks.transport().post("/hook", payload("ev-3999")).status == 200);
+  const auto before = hooks.stats();
+  CHECK(before.duplicates + before.accepted == 4001);
+  CHECK(hooks.stats().remembered <= 4);
+}
+
+TEST_CASE("receiver: options that cannot work together are refused at start()") {
+  auto refused = [](lgw::webhook_server_options o) {
+    mock_server hooks(o);
+    try {
+      hooks.start();
+    } catch (const std::invalid_argument &e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  lgw::webhook_server_options o;
+  o.max_connections = 32; // worker_threads 8 + max_backlog 64 > 32
+  CHECK(refused(o).find("exceeds max_connections") != std::string::npos);
+  o = {};
+  o.max_body_bytes = o.max_body_bytes_total + 1;
+  CHECK(refused(o).find("max_body_bytes_total") != std::string::npos);
+  o = {};
+  o.worker_threads = 0;
+  CHECK(refused(o).find("worker_threads") != std::string::npos);
+  o = {};
+  o.path = "hook";
+  CHECK(refused(o).find("path") != std::string::npos);
+  o = {};
+  o.head_timeout = std::chrono::milliseconds(0);
+  CHECK(refused(o).find("positive") != std::string::npos);
+  CHECK(refused(lgw::webhook_server_options{}).empty()); // the defaults are consistent
+}
+
+TEST_CASE("receiver: stop() answers deliveries still waiting for a callback slot with 503") {
+  lgw::webhook_server_options o = opts();
+  o.worker_threads = 1;
+  mock_server hooks(o);
+  std::atomic<bool> release{false};
+  std::atomic<int> started{0};
+  hooks.on_event([&](const lgw::webhook_event &) {
+    ++started;
+    while (!release) std::this_thread::sleep_for(1ms);
+  });
+  hooks.start();
+  int first = 0, second = 0;
+  std::thread a([&] { first = hooks.transport().post("/hook", payload("s1")).status; });
+  while (started == 0) std::this_thread::sleep_for(1ms);
+  std::thread b([&] { second = hooks.transport().post("/hook", payload("s2")).status; });
+  while (hooks.stats().waiting == 0) std::this_thread::sleep_for(1ms);
+  std::thread stopper([&] { hooks.stop(); });
+  b.join(); // answered without waiting for the running callback
+  CHECK(second == 503);
+  release = true;
+  a.join();
+  stopper.join();
+  CHECK(first == 200);
+  CHECK(hooks.wait_for("s1", 0ms));
+  CHECK_FALSE(hooks.wait_for("s2", 0ms));
 }
 
 TEST_CASE("URL preflight: the cloud server's policy") {

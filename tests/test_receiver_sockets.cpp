@@ -32,9 +32,11 @@ std::string payload(const std::string &run_id) {
   return json{{"run_id", run_id}, {"thread_id", "t"}, {"status", "success"}, {"values", {{"messages", json::array()}}}}.dump();
 }
 
+// Most tests here are not about the secret: they deliver without one.
 lgw::webhook_server_options opts() {
   lgw::webhook_server_options o;
   o.path = "/hook";
+  o.require_secret = false;
   return o;
 }
 
@@ -150,8 +152,8 @@ TEST_CASE("webhook_server: a client that stops mid-body holds only its own conne
     CHECK(res->status == 200);
   }
   CHECK(delivered == 20);
-  // after read_timeout the server gives up on it (cpp-httplib answers 400)
-  CHECK(slow.read_all(5s).rfind("HTTP/1.1 400", 0) == 0);
+  // after read_timeout of silence the receiver gives up on it: 408, and the connection closes
+  CHECK(slow.read_all(5s).rfind("HTTP/1.1 408", 0) == 0);
   CHECK(delivered == 20);
 }
 
