@@ -205,6 +205,12 @@ inline bool iequals(std::string_view a, std::string_view b) noexcept {
            return lower(x) == lower(y);
          });
 }
+// Without leading and trailing spaces and tabs (HTTP's optional whitespace).
+inline std::string_view trim_ows(std::string_view v) noexcept {
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  return v;
+}
 inline const std::string *find_header(const http_headers &headers, std::string_view name) {
   for (const auto &h : headers)
     if (iequals(h.first, name)) return &h.second;
@@ -218,6 +224,8 @@ struct http_request {
   std::string target;   ///< path plus query, percent-encoded, e.g. "/threads/abc/runs"
   http_headers headers; ///< everything to send except Host and Content-Length
   std::string body;
+  /// When set, a client transport gives up at this time: failure of kind timeout.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
 
   /// Value of the first header called `name`, or empty.
   std::string_view header(std::string_view name) const {
@@ -1692,6 +1700,14 @@ struct client_options {
   retry_policy retry;
   bool verify_tls = true;
   std::string ca_cert_path; ///< PEM bundle for https; empty for the system's
+  /// Largest response body accepted (a /wait or /join result included): beyond it the call
+  /// fails with kind invalid_response. Error responses are read up to 64 KiB, which holds their
+  /// message; streams are bounded per event instead (max_event_bytes).
+  std::size_t max_response_bytes = std::size_t(64) << 20;
+  /// A deadline for a whole call — its retries, back-off and a stream's rejoins included —
+  /// apart from read_timeout (the longest silence): when it passes the call fails with kind
+  /// timeout. Unset: none (a stream or a /wait may last as long as its run).
+  std::optional<std::chrono::milliseconds> call_timeout;
   /// Largest single server-sent event accepted from a stream.
   std::size_t max_event_bytes = std::size_t(64) << 20;
   /// Deepest nesting of arrays and objects accepted in JSON from the server (a response, an
@@ -1708,6 +1724,9 @@ struct client_options {
 };
 
 namespace detail {
+// How much of an error response is kept: its message is at the start.
+inline constexpr std::size_t max_error_body_bytes = std::size_t(64) << 10;
+
 inline std::string trim_key(std::string s) {
   auto junk = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '"' || c == '\''; };
   while (!s.empty() && junk(s.back())) s.pop_back();
@@ -1957,6 +1976,14 @@ private:
 
   void init();
   std::chrono::milliseconds backoff(int attempt, const http_response *res);
+  // When a call started now must end (call_timeout), if ever.
+  std::optional<std::chrono::steady_clock::time_point> deadline() const {
+    if (!options_.call_timeout) return std::nullopt;
+    return std::chrono::steady_clock::now() + *options_.call_timeout;
+  }
+  // Waits `d` before another attempt of `req`; throws the timeout error when that would end
+  // after the call's deadline.
+  void pause(const http_request &req, std::chrono::milliseconds d);
   template <class T> T parse(const std::string &endpoint, const http_response &res) const;
 
   url_parts url_;
@@ -2075,6 +2102,7 @@ typename Request::response_type basic_client<T>::send(const Request &request, bo
   static_assert(!std::is_same_v<response_type, stream_result>,
                 "this request answers with an event stream: send it with stream(request, on_part)");
   http_request req = make_request(request);
+  req.deadline = deadline();
   http_response res = perform(req, Request::idempotent, chunk_callback());
   const std::string endpoint = req.method + ' ' + req.target;
   if constexpr (std::is_void_v<response_type>) {
@@ -2107,11 +2135,12 @@ template <class T> void basic_client<T>::init() {
 template <class T>
 std::chrono::milliseconds basic_client<T>::backoff(int attempt, const http_response *res) {
   const retry_policy &p = options_.retry;
-  if (res) { // Retry-After: <seconds>, within the policy's cap
-    std::string_view ra = res->header("Retry-After");
+  if (res) { // Retry-After: <seconds>, saturating, within the policy's cap (an HTTP date: ignored)
+    const std::string_view ra = detail::trim_ows(res->header("Retry-After"));
     if (!ra.empty() && std::all_of(ra.begin(), ra.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-      auto secs = std::chrono::seconds(std::strtoll(std::string(ra).c_str(), nullptr, 10));
-      return std::min<std::chrono::milliseconds>(secs, p.max_backoff);
+      std::int64_t secs = 0;
+      for (char c : ra) secs = std::min<std::int64_t>(secs * 10 + (c - '0'), 86400);
+      return std::min<std::chrono::milliseconds>(std::chrono::seconds(secs), p.max_backoff);
     }
   }
   double d = double(p.initial_backoff.count());
@@ -2122,12 +2151,21 @@ std::chrono::milliseconds basic_client<T>::backoff(int attempt, const http_respo
   return std::chrono::milliseconds(static_cast<std::int64_t>(d * (1.0 - p.jitter * u)));
 }
 
+template <class T> void basic_client<T>::pause(const http_request &req, std::chrono::milliseconds d) {
+  if (req.deadline && std::chrono::steady_clock::now() + d >= *req.deadline)
+    throw error(error_kind::timeout, req.method + ' ' + req.target, 0,
+                "no complete response within client_options::call_timeout (" +
+                    std::to_string(options_.call_timeout.value_or(std::chrono::milliseconds(0)).count()) + " ms)");
+  options_.sleep(d);
+}
+
 template <class T>
 template <class Request, class OnPart>
 stream_result basic_client<T>::stream(const Request &request, OnPart &&on_part) {
   static_assert(std::is_same_v<typename Request::response_type, stream_result>,
                 "stream() takes stream_run_request, stream_run_stateless_request or join_stream_request");
   http_request req = make_request(request);
+  req.deadline = deadline();
   stream_result result;
   std::optional<run_error> run_failure;
   std::string location; // Python's rejoin path for this stream
@@ -2205,7 +2243,8 @@ stream_result basic_client<T>::stream(const Request &request, OnPart &&on_part) 
       throw error(error_kind::invalid_response, endpoint, 200, broken);
 
     // Rejoin the run's stream after the last event seen.
-    options_.sleep(backoff(result.reconnects++, nullptr));
+    pause(req, backoff(result.reconnects++, nullptr));
+    const auto call_deadline = req.deadline;
     const std::string last = result.last_event_id.empty() ? "-1" : result.last_event_id;
     skip_id = result.last_event_id;
     if (location.empty() && !result.thread_id.empty()) {
@@ -2220,6 +2259,7 @@ stream_result basic_client<T>::stream(const Request &request, OnPart &&on_part) 
         path.erase(0, url_.path.size());
       req = make_request(detail::rejoin_request{std::move(path), last});
     }
+    req.deadline = call_deadline;
     idempotent = true;
     parser = sse_parser(options_.max_event_bytes);
     head_seen = false;
@@ -2235,17 +2275,30 @@ template <class T>
 http_response basic_client<T>::perform(const http_request &req, bool idempotent,
                                        const chunk_callback &on_chunk) {
   const std::string endpoint = req.method + ' ' + req.target;
-  bool delivered = false;           // a chunk reached on_chunk: repeating would repeat it
+  const auto late = [&] { return req.deadline && std::chrono::steady_clock::now() >= *req.deadline; };
+  const auto timed_out = [&](int status) {
+    return error(error_kind::timeout, endpoint, status,
+                 "no complete response within client_options::call_timeout (" +
+                     std::to_string(options_.call_timeout.value_or(std::chrono::milliseconds(0)).count()) + " ms)");
+  };
+  bool delivered = false;            // a chunk reached on_chunk: repeating would repeat it
   std::exception_ptr callback_error; // thrown by on_chunk; rethrown once the transport returns
   for (int attempt = 0;; ++attempt) {
-    std::string error_body;
-    chunk_callback sink;
-    if (on_chunk) {
-      sink = [&](const http_response &head, std::string_view chunk) {
-        if (head.status < 200 || head.status > 299) {
-          error_body.append(chunk);
-          return true;
-        }
+    if (late()) throw timed_out(0);
+    // Every body goes through here, whatever the transport: a 2xx one to on_chunk or into
+    // `body` (at most max_response_bytes), an error's first 64 KiB (its message) into `body`.
+    std::string body;
+    bool too_large = false, past_deadline = false;
+    const chunk_callback sink = [&](const http_response &head, std::string_view chunk) {
+      if (head.status < 200 || head.status > 299) {
+        body.append(chunk.substr(0, detail::max_error_body_bytes - std::min(detail::max_error_body_bytes, body.size())));
+        return body.size() < detail::max_error_body_bytes;
+      }
+      if (late()) {
+        past_deadline = true;
+        return false;
+      }
+      if (on_chunk) {
         delivered = true;
         try {
           return on_chunk(head, chunk);
@@ -2253,23 +2306,35 @@ http_response basic_client<T>::perform(const http_request &req, bool idempotent,
           callback_error = std::current_exception();
           return false;
         }
-      };
-    }
+      }
+      if (chunk.size() > options_.max_response_bytes - body.size()) {
+        too_large = true;
+        return false;
+      }
+      body.append(chunk);
+      return true;
+    };
     http_response res = transport_.send(req, sink);
     if (callback_error) std::rethrow_exception(callback_error);
-    if (!error_body.empty()) res.body = std::move(error_body);
+    if (past_deadline) throw timed_out(res.status);
+    if (too_large)
+      throw error(error_kind::invalid_response, endpoint, res.status,
+                  "response larger than " + std::to_string(options_.max_response_bytes) +
+                      " bytes (client_options::max_response_bytes)");
+    if (res.body.empty()) res.body = std::move(body);
     const bool may_retry = attempt < options_.retry.max_retries && !delivered;
     if (res.failure) {
       const transport_failure &f = *res.failure;
-      if (may_retry && f.kind != error_kind::tls && (!f.request_sent || idempotent)) {
-        options_.sleep(backoff(attempt, nullptr));
+      if (may_retry && (f.kind == error_kind::connection || f.kind == error_kind::timeout) && !late() &&
+          (!f.request_sent || idempotent)) {
+        pause(req, backoff(attempt, nullptr));
         continue;
       }
       throw error(f.kind, endpoint, res.status, f.message, res.body);
     }
     if (res.status >= 200 && res.status <= 299) return res;
     if (may_retry && (res.status == 429 || (res.status >= 500 && idempotent))) {
-      options_.sleep(backoff(attempt, &res));
+      pause(req, backoff(attempt, &res));
       continue;
     }
     throw error(error_kind_for_status(res.status), endpoint, res.status,
@@ -2896,11 +2961,6 @@ inline std::string random_secret() {
   return s;
 }
 
-inline std::string_view trim_ows(std::string_view v) noexcept {
-  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
-  return v;
-}
 
 // A Content-Length value: digits only, saturating; nullopt when it is not a number.
 inline std::optional<std::uint64_t> parse_content_length(std::string_view v) noexcept {
@@ -2951,9 +3011,9 @@ public:
     while (scanned_ < data.size()) {
       const void *lf = std::memchr(data.data() + scanned_, '\n', data.size() - scanned_);
       const std::size_t end = lf ? std::size_t(static_cast<const char *>(lf) - data.data()) : data.size();
-      if (end > max_bytes_) // empty lines before the request line count too: they are held as well
-        return lines_ == 0 ? refuse(414, "request line longer than " + std::to_string(max_bytes_) + " bytes")
-                           : refuse(431, "request head larger than " + std::to_string(max_bytes_) + " bytes");
+      if ((lf ? end + 1 : end) > max_bytes_) // empty lines before the request line count too: they are held as well
+        return lines_ == 0 && start_ == 0 ? refuse(414, "request line longer than " + std::to_string(max_bytes_) + " bytes")
+                                          : refuse(431, "request head larger than " + std::to_string(max_bytes_) + " bytes");
       if (!lf) {
         scanned_ = data.size();
         return state::incomplete;
@@ -3035,13 +3095,11 @@ private:
     for (char c : target)
       if (static_cast<unsigned char>(c) <= 0x20 || static_cast<unsigned char>(c) >= 0x7F)
         return fail(400, "invalid character in the request target");
-    if (version == "HTTP/1.1" || version == "HTTP/1.0") {
-      minor_ = version.back() - '0';
-    } else if (version.size() == 8 && version.substr(0, 5) == "HTTP/" && version[6] == '.') {
-      return fail(505, "only HTTP/1.1 and HTTP/1.0 are served");
-    } else {
+    const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    if (version.size() != 8 || version.substr(0, 5) != "HTTP/" || !digit(version[5]) || version[6] != '.' || !digit(version[7]))
       return fail(400, "malformed HTTP version");
-    }
+    if (version[5] != '1') return fail(505, "only HTTP/1.x is served");
+    minor_ = version[7] == '0' ? 0 : 1; // a later 1.x is served as 1.1 (RFC 9110 §2.5)
     out.method = std::string(method);
     out.target = std::string(target);
     return true;
@@ -3100,6 +3158,8 @@ inline body_framing framing_of(const http_request &head, int minor_version) {
     f.refusal = {400, "both Content-Length and Transfer-Encoding"};
   } else if (minor_version == 0) {
     f.refusal = {400, "Transfer-Encoding in an HTTP/1.0 request"};
+  } else if (codings.empty()) {
+    f.refusal = {400, "an empty Transfer-Encoding"};
   } else if (codings.size() != 1 || !iequals(codings[0], "chunked")) {
     f.refusal = {501, "only the chunked transfer coding is supported"};
   } else {
@@ -3127,8 +3187,9 @@ inline bool wants_close(const http_request &head, int minor_version) {
 }
 
 // Decodes a chunked body (RFC 9112 §7.1) from the bytes that have arrived, in linear time:
-// at most `max_body` bytes of data, chunk-size lines (with their extensions) of at most 1 KiB,
-// trailer fields of at most `max_trailer_bytes` in all (read and dropped).
+// at most `max_body` bytes of data, chunk-size lines (with their extensions and CR) of at most
+// 1 KiB each and `max_body` + 64 KiB in all, trailer fields of at most `max_trailer_bytes` in
+// all (read and dropped).
 class chunked_decoder {
 public:
   chunked_decoder(std::size_t max_body, std::size_t max_trailer_bytes) noexcept
@@ -3160,7 +3221,9 @@ public:
         }
         break;
       case st::size_line:
-        if (c != '\n') {
+        if (++framing_bytes_ > max_body_ + 65536) {
+          refuse(400, "more chunk framing than the body limit allows"); // e.g. a million 1-byte chunks
+        } else if (c != '\n') {
           line_ += c;
           if (line_.size() > 1024) refuse(400, "chunk-size line longer than 1024 bytes");
         } else {
@@ -3213,7 +3276,8 @@ private:
   std::uint64_t remaining_ = 0;
   std::string line_;
   std::size_t trailer_bytes_ = 0;
-  bool trailer_line_ = false; // the trailer line being read has content
+  std::size_t framing_bytes_ = 0; // of all chunk-size lines
+  bool trailer_line_ = false;     // the trailer line being read has content
   bool cr_ = false;
   http_refusal refusal_;
 };
@@ -3274,7 +3338,7 @@ inline http_response reply(int status, std::string detail_text, http_headers hea
   r.headers.emplace_back("Content-Type", "application/json");
   nlohmann::json body = nlohmann::json::object();
   body["detail"] = std::move(detail_text);
-  r.body = body.dump();
+  r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); // may quote a sender's bytes
   return r;
 }
 
@@ -3803,184 +3867,14 @@ private:
 #ifndef LANGGRAPH_WEBHOOKS_NO_HTTPLIB
 
 namespace detail {
-// cpp-httplib renamed set_url_encode to set_path_encode; call whichever this version has.
-template <class C, class = void> struct has_set_path_encode : std::false_type {};
-template <class C>
-struct has_set_path_encode<C, std::void_t<decltype(std::declval<C &>().set_path_encode(false))>>
-    : std::true_type {};
-
-template <class C> void disable_path_encoding(C &cli) {
-  if constexpr (has_set_path_encode<C>::value)
-    cli.set_path_encode(false); // targets are percent-encoded already
-  else
-    cli.set_url_encode(false);
-}
-} // namespace detail
-
-/// The default ClientTransport: cpp-httplib with keep-alive, TCP_NODELAY and the timeouts of
-/// `client_options`. Keeps a small pool of connections so that calls from several threads (a
-/// stream in one, a cancel in another) do not wait for each other.
-class httplib_client_transport {
-public:
-  httplib_client_transport(const std::string &origin, const client_options &o)
-      : s_(std::make_unique<shared>()) {
-    s_->origin = origin;
-    s_->https = origin.compare(0, 8, "https://") == 0;
-    s_->connect_timeout = o.connect_timeout;
-    s_->read_timeout = o.read_timeout;
-    s_->write_timeout = o.write_timeout;
-    s_->verify_tls = o.verify_tls;
-    s_->ca_cert_path = o.ca_cert_path;
-  }
-
-  http_response send(const http_request &req, const chunk_callback &on_chunk) {
-    http_response out;
-#ifndef CPPHTTPLIB_OPENSSL_SUPPORT
-    if (s_->https) {
-      out.failure = transport_failure{error_kind::tls,
-                                      "https needs cpp-httplib built with CPPHTTPLIB_OPENSSL_SUPPORT",
-                                      false};
-      return out;
-    }
-#endif
-    std::unique_ptr<httplib::Client> cli = acquire();
-    httplib::Request hreq;
-    hreq.method = req.method;
-    hreq.path = req.target;
-    for (const auto &h : req.headers) hreq.headers.emplace(h.first, h.second);
-    hreq.body = req.body;
-
-    bool stopped = false;
-    auto last_read = std::chrono::steady_clock::now();
-    hreq.response_handler = [&](const httplib::Response &r) {
-      out.status = r.status;
-      for (const auto &h : r.headers) out.headers.emplace_back(h.first, h.second);
-      last_read = std::chrono::steady_clock::now();
-      return true;
-    };
-    hreq.content_receiver = [&](const char *data, std::size_t n, std::uint64_t, std::uint64_t) {
-      last_read = std::chrono::steady_clock::now();
-      if (!on_chunk) {
-        out.body.append(data, n);
-        return true;
-      }
-      if (on_chunk(out, std::string_view(data, n))) return true;
-      stopped = true;
-      return false;
-    };
-
-    httplib::Response hres;
-    httplib::Error err = httplib::Error::Success;
-    const bool ok = cli->send(hreq, hres, err);
-    if (ok) {
-      if (out.status == 0) out.status = hres.status;
-      release(std::move(cli));
-    } else if (!stopped) {
-      const bool quiet = std::chrono::steady_clock::now() - last_read >= s_->read_timeout * 9 / 10;
-      out.failure = failure_of(err, quiet);
-    } // a stopped read drops its connection: the rest of the body is never read
-    return out;
-  }
-
-private:
-  struct shared {
-    std::string origin;
-    bool https = false;
-    std::chrono::milliseconds connect_timeout, read_timeout, write_timeout;
-    bool verify_tls = true;
-    std::string ca_cert_path;
-    std::mutex m;
-    std::vector<std::unique_ptr<httplib::Client>> idle;
-  };
-
-  std::unique_ptr<httplib::Client> acquire() {
-    {
-      std::lock_guard<std::mutex> lock(s_->m);
-      if (!s_->idle.empty()) {
-        auto c = std::move(s_->idle.back());
-        s_->idle.pop_back();
-        return c;
-      }
-    }
-    auto c = std::make_unique<httplib::Client>(s_->origin);
-    c->set_keep_alive(true);
-    c->set_tcp_nodelay(true);
-    c->set_follow_location(false);
-    detail::disable_path_encoding(*c);
-    c->set_connection_timeout(s_->connect_timeout);
-    c->set_read_timeout(s_->read_timeout);
-    c->set_write_timeout(s_->write_timeout);
-#ifdef CPPHTTPLIB_OPENSSL_SUPPORT
-    c->enable_server_certificate_verification(s_->verify_tls);
-    if (!s_->ca_cert_path.empty()) c->set_ca_cert_path(s_->ca_cert_path);
-#endif
-    return c;
-  }
-
-  void release(std::unique_ptr<httplib::Client> c) {
-    constexpr std::size_t max_idle = 8;
-    std::lock_guard<std::mutex> lock(s_->m);
-    if (s_->idle.size() < max_idle) s_->idle.push_back(std::move(c));
-  }
-
-  transport_failure failure_of(httplib::Error err, bool quiet) const {
-    const std::string where = " (" + s_->origin + ")";
-    switch (err) {
-    case httplib::Error::Connection:
-      return {error_kind::connection, "could not connect" + where, false};
-    case httplib::Error::BindIPAddress:
-      return {error_kind::connection, "could not bind the local address" + where, false};
-    case httplib::Error::ConnectionTimeout:
-      return {error_kind::timeout, "connect timed out after " +
-                                       std::to_string(s_->connect_timeout.count()) + " ms" + where,
-              false};
-    case httplib::Error::SSLConnection:
-    case httplib::Error::SSLLoadingCerts:
-    case httplib::Error::SSLServerVerification:
-      return {error_kind::tls, "TLS failure: " + httplib::to_string(err) + where, false};
-    case httplib::Error::Read:
-      if (quiet)
-        return {error_kind::timeout, "no data for " + std::to_string(s_->read_timeout.count()) +
-                                         " ms (read timeout)" + where, true};
-      return {error_kind::connection, "connection closed while reading the response" + where, true};
-    case httplib::Error::Write:
-      return {error_kind::connection, "connection broke while sending the request" + where, true};
-    default:
-      return {error_kind::connection, "HTTP failure: " + httplib::to_string(err) + where, true};
-    }
-  }
-
-  std::unique_ptr<shared> s_;
-};
-
-/// The client most programs use: `lgw::client c("http://127.0.0.1:2024");`
-using client = basic_client<httplib_client_transport>;
-
-namespace detail {
-// What httplib::TaskQueue::enqueue returns in this version (void before 0.15, bool after).
-using enqueue_result = decltype(std::declval<httplib::TaskQueue &>().enqueue(std::function<void()>()));
-template <class R> R enqueue_ok() {
-  if constexpr (!std::is_void_v<R>) return true;
-}
-
-// httplib::Server::wait_until_ready, where this version has it (0.11 has not: poll is_running).
-template <class S, class = void> struct has_wait_until_ready : std::false_type {};
-template <class S>
-struct has_wait_until_ready<S, std::void_t<decltype(std::declval<const S &>().wait_until_ready())>> : std::true_type {};
-template <class S> void wait_until_listening(const S &s) {
-  if constexpr (has_wait_until_ready<S>::value) {
-    s.wait_until_ready();
-  } else {
-    for (int i = 0; i < 5000 && !s.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-}
+// ---- sockets: what both transports do with a socket themselves ----------------------------
 
 #ifdef _WIN32
-inline int poll_sockets(pollfd *fds, unsigned long n, int ms) { return ::WSAPoll(fds, n, ms); }
+inline int poll_sockets(pollfd *fds, std::size_t n, int ms) { return ::WSAPoll(fds, ULONG(n), ms); }
 inline void close_socket(socket_t s) { ::closesocket(s); }
 constexpr int shut_write = SD_SEND, shut_both = SD_BOTH;
 #else
-inline int poll_sockets(pollfd *fds, nfds_t n, int ms) { return ::poll(fds, n, ms); }
+inline int poll_sockets(pollfd *fds, std::size_t n, int ms) { return ::poll(fds, nfds_t(n), ms); }
 inline void close_socket(socket_t s) { ::close(s); }
 constexpr int shut_write = SHUT_WR, shut_both = SHUT_RDWR;
 #endif
@@ -4029,6 +3923,350 @@ inline bool write_all(socket_t fd, std::string_view data, steady_clock::time_poi
   return true;
 }
 
+// ---- cpp-httplib compatibility -----------------------------------------------------------
+//
+// Each accommodation of an older cpp-httplib, keyed on what the version offers (its version
+// macro is a string), with the condition for deleting it. Debian 12 ships 0.11.4; vcpkg and
+// conan ship current releases (tested: 0.53.1).
+
+// set_url_encode was renamed set_path_encode (0.14). Delete the fallback when the oldest
+// supported release has set_path_encode.
+template <class C, class = void> struct has_set_path_encode : std::false_type {};
+template <class C>
+struct has_set_path_encode<C, std::void_t<decltype(std::declval<C &>().set_path_encode(false))>> : std::true_type {};
+template <class C> void disable_path_encoding(C &cli) {
+  if constexpr (has_set_path_encode<C>::value)
+    cli.set_path_encode(false); // targets are percent-encoded already
+  else
+    cli.set_url_encode(false);
+}
+
+// Stops the clients whose call passed its deadline: ClientImpl::stop() shuts down the socket of
+// a request in flight, which then fails at once, on every version. (ClientImpl::set_max_timeout,
+// 0.18 on, bounds each wait but not a server that trickles a byte at a time.)
+class client_watchdog {
+public:
+  ~client_watchdog() {
+    {
+      std::lock_guard<std::mutex> lock(m_);
+      stopping_ = true;
+    }
+    cv_.notify_one();
+    if (thread_.joinable()) thread_.join();
+  }
+  void watch(httplib::ClientImpl *c, steady_clock::time_point deadline) {
+    std::lock_guard<std::mutex> lock(m_);
+    calls_.emplace_back(c, deadline);
+    if (!thread_.joinable()) thread_ = std::thread([this] { loop(); });
+    cv_.notify_one();
+  }
+  void forget(httplib::ClientImpl *c) { // before the client is used again or destroyed
+    std::lock_guard<std::mutex> lock(m_);
+    calls_.erase(std::remove_if(calls_.begin(), calls_.end(), [c](const auto &w) { return w.first == c; }), calls_.end());
+  }
+
+private:
+  void loop() {
+    std::unique_lock<std::mutex> lock(m_);
+    while (!stopping_) {
+      auto next = steady_clock::time_point::max();
+      const auto now = steady_clock::now();
+      for (auto &w : calls_) {
+        if (w.first && w.second <= now) {
+          w.first->stop();
+          w.first = nullptr; // stopped once
+        } else if (w.first) {
+          next = std::min(next, w.second);
+        }
+      }
+      if (next == steady_clock::time_point::max())
+        cv_.wait(lock);
+      else
+        cv_.wait_until(lock, next);
+    }
+  }
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::vector<std::pair<httplib::ClientImpl *, steady_clock::time_point>> calls_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+#ifdef CPPHTTPLIB_HEADER_MAX_COUNT
+// cpp-httplib bounds response heads itself: CPPHTTPLIB_HEADER_MAX_COUNT fields of at most
+// CPPHTTPLIB_HEADER_MAX_LENGTH bytes.
+inline constexpr std::size_t max_response_head_bytes = std::size_t(CPPHTTPLIB_HEADER_MAX_COUNT + 2) * CPPHTTPLIB_HEADER_MAX_LENGTH;
+using http_client = httplib::ClientImpl;
+#else
+// cpp-httplib 0.11 reads a response head without any bound, so a server could make the client
+// hold gigabytes of header lines. Plain-http connections are read here instead, through a
+// stream that refuses a head beyond the bound cpp-httplib later adopted (100 fields of 8 KiB);
+// https ones are cut only by client_options::call_timeout. Delete this block when the oldest
+// supported release defines CPPHTTPLIB_HEADER_MAX_COUNT.
+inline constexpr std::size_t max_response_head_bytes = std::size_t(102) * 8192;
+
+class bounded_head_client final : public httplib::ClientImpl {
+public:
+  using httplib::ClientImpl::ClientImpl;
+  /// Bytes read before the head ended; `head_done` is set by the transport's response handler.
+  std::size_t head_bytes = 0;
+  bool head_done = false;
+  bool head_too_large = false;
+  std::chrono::milliseconds read_timeout{300000}, write_timeout{300000};
+
+private:
+  class stream final : public httplib::Stream {
+  public:
+    stream(socket_t s, bounded_head_client &c) : s_(s), c_(c) {}
+    bool is_readable() const override { return wait_socket(s_, POLLIN, steady_clock::now() + c_.read_timeout); }
+    bool is_writable() const override { return wait_socket(s_, POLLOUT, steady_clock::now() + c_.write_timeout); }
+    ssize_t read(char *p, size_t n) override {
+      if (at_ == size_) { // cpp-httplib reads heads a byte at a time: buffer like its own stream
+        if (!c_.head_done && c_.head_bytes >= max_response_head_bytes) {
+          c_.head_too_large = true;
+          return -1;
+        }
+        if (!is_readable()) return -1;
+        const auto got = ::recv(s_, buf_, sizeof(buf_), 0);
+        if (got <= 0) return got;
+        if (!c_.head_done) c_.head_bytes += std::size_t(got);
+        at_ = 0;
+        size_ = std::size_t(got);
+      }
+      const std::size_t k = std::min(n, size_ - at_);
+      std::memcpy(p, buf_ + at_, k);
+      at_ += k;
+      return ssize_t(k);
+    }
+    ssize_t write(const char *p, size_t n) override {
+      return is_writable() ? ::send(s_, p, n, send_flags) : -1;
+    }
+    void get_remote_ip_and_port(std::string &ip, int &port) const override { ip.clear(), port = 0; }
+    void get_local_ip_and_port(std::string &ip, int &port) const override { ip.clear(), port = 0; }
+    socket_t socket() const override { return s_; }
+
+  private:
+    socket_t s_;
+    bounded_head_client &c_;
+    char buf_[4096];
+    std::size_t at_ = 0, size_ = 0;
+  };
+
+  bool process_socket(const Socket &socket, std::function<bool(httplib::Stream &)> callback) override {
+    stream s(socket.sock, *this);
+    return callback(s);
+  }
+};
+using http_client = bounded_head_client;
+#endif
+} // namespace detail
+
+/// The default ClientTransport: cpp-httplib with keep-alive, TCP_NODELAY and the timeouts of
+/// `client_options`, response heads bounded, and `http_request::deadline` honoured. Keeps a
+/// small pool of connections so that calls from several threads (a stream in one, a cancel in
+/// another) do not wait for each other.
+class httplib_client_transport {
+  using steady_clock = std::chrono::steady_clock;
+
+public:
+  httplib_client_transport(const std::string &origin, const client_options &o) : s_(std::make_unique<shared>()) {
+    const url_parts u = parse_url(origin);
+    s_->origin = origin;
+    s_->host = u.host;
+    s_->port = u.port;
+    s_->https = u.scheme == "https";
+    s_->connect_timeout = o.connect_timeout;
+    s_->read_timeout = o.read_timeout;
+    s_->write_timeout = o.write_timeout;
+    s_->verify_tls = o.verify_tls;
+    s_->ca_cert_path = o.ca_cert_path;
+  }
+
+  http_response send(const http_request &req, const chunk_callback &on_chunk) {
+    http_response out;
+#ifndef CPPHTTPLIB_OPENSSL_SUPPORT
+    if (s_->https) {
+      out.failure = transport_failure{error_kind::tls, "https needs cpp-httplib built with CPPHTTPLIB_OPENSSL_SUPPORT", false};
+      return out;
+    }
+#endif
+    std::unique_ptr<httplib::ClientImpl> cli = acquire();
+    httplib::Request hreq;
+    hreq.method = req.method;
+    hreq.path = req.target;
+    for (const auto &h : req.headers) hreq.headers.emplace(h.first, h.second);
+    hreq.body = req.body;
+
+    bool stopped = false, head_done = false;
+    auto last_read = steady_clock::now();
+    hreq.response_handler = [&](const httplib::Response &r) {
+      out.status = r.status;
+      for (const auto &h : r.headers) out.headers.emplace_back(h.first, h.second);
+      last_read = steady_clock::now();
+      head_done = true;
+      mark_head_done(*cli);
+      return true;
+    };
+    hreq.content_receiver = [&](const char *data, std::size_t n, std::uint64_t, std::uint64_t) {
+      last_read = steady_clock::now();
+      if (!on_chunk) {
+        out.body.append(data, n);
+        return true;
+      }
+      if (on_chunk(out, std::string_view(data, n))) return true;
+      stopped = true;
+      return false;
+    };
+
+    begin_call(*cli, req.deadline);
+    httplib::Response hres;
+    httplib::Error err = httplib::Error::Success;
+    const bool ok = cli->send(hreq, hres, err);
+    end_call(*cli, req.deadline);
+    if (ok) {
+      if (out.status == 0) out.status = hres.status;
+      release(std::move(cli));
+    } else if (!stopped) {
+      out.failure = failure_of(err, *cli, req.deadline, head_done, steady_clock::now() - last_read >= s_->read_timeout * 9 / 10);
+    } // a stopped read drops its connection: the rest of the body is never read
+    return out;
+  }
+
+private:
+  struct shared {
+    std::string origin, host;
+    int port = 0;
+    bool https = false;
+    std::chrono::milliseconds connect_timeout, read_timeout, write_timeout;
+    bool verify_tls = true;
+    std::string ca_cert_path;
+    std::mutex m;
+    std::vector<std::unique_ptr<httplib::ClientImpl>> idle;
+    detail::client_watchdog watchdog;
+  };
+
+  std::unique_ptr<httplib::ClientImpl> acquire() {
+    {
+      std::lock_guard<std::mutex> lock(s_->m);
+      if (!s_->idle.empty()) {
+        auto c = std::move(s_->idle.back());
+        s_->idle.pop_back();
+        return c;
+      }
+    }
+    std::unique_ptr<httplib::ClientImpl> c;
+#ifdef CPPHTTPLIB_OPENSSL_SUPPORT
+    if (s_->https) {
+      auto ssl = std::make_unique<httplib::SSLClient>(s_->host, s_->port);
+      ssl->enable_server_certificate_verification(s_->verify_tls);
+      if (!s_->ca_cert_path.empty()) ssl->set_ca_cert_path(s_->ca_cert_path);
+      c = std::move(ssl);
+    }
+#endif
+    if (!c) {
+      auto plain = std::make_unique<detail::http_client>(s_->host, s_->port);
+#ifndef CPPHTTPLIB_HEADER_MAX_COUNT
+      plain->read_timeout = s_->read_timeout;
+      plain->write_timeout = s_->write_timeout;
+#endif
+      c = std::move(plain);
+    }
+    c->set_keep_alive(true);
+    c->set_tcp_nodelay(true);
+    c->set_follow_location(false);
+    detail::disable_path_encoding(*c);
+    c->set_connection_timeout(s_->connect_timeout);
+    c->set_read_timeout(s_->read_timeout);
+    c->set_write_timeout(s_->write_timeout);
+    return c;
+  }
+
+  void release(std::unique_ptr<httplib::ClientImpl> c) {
+    constexpr std::size_t max_idle = 8;
+    std::lock_guard<std::mutex> lock(s_->m);
+    if (s_->idle.size() < max_idle) s_->idle.push_back(std::move(c));
+  }
+
+  // The deadline of one call.
+  void begin_call(httplib::ClientImpl &c, const std::optional<steady_clock::time_point> &deadline) {
+#ifndef CPPHTTPLIB_HEADER_MAX_COUNT
+    if (auto *b = dynamic_cast<detail::bounded_head_client *>(&c)) b->head_bytes = 0, b->head_done = b->head_too_large = false;
+#endif
+    if (deadline) s_->watchdog.watch(&c, *deadline);
+  }
+  void end_call(httplib::ClientImpl &c, const std::optional<steady_clock::time_point> &deadline) {
+    if (deadline) s_->watchdog.forget(&c);
+  }
+  static void mark_head_done(httplib::ClientImpl &c) {
+#ifndef CPPHTTPLIB_HEADER_MAX_COUNT
+    if (auto *b = dynamic_cast<detail::bounded_head_client *>(&c)) b->head_done = true;
+#else
+    (void)c;
+#endif
+  }
+
+  transport_failure failure_of(httplib::Error err, httplib::ClientImpl &c, const std::optional<steady_clock::time_point> &deadline,
+                               bool head_done, bool quiet) const {
+    const std::string where = " (" + s_->origin + ")";
+    if (deadline && steady_clock::now() >= *deadline - std::chrono::milliseconds(5))
+      return {error_kind::timeout, "no complete response before the call's deadline (client_options::call_timeout)" + where, true};
+#ifndef CPPHTTPLIB_HEADER_MAX_COUNT
+    if (auto *b = dynamic_cast<detail::bounded_head_client *>(&c); b && b->head_too_large)
+      return {error_kind::invalid_response, "response head larger than " + std::to_string(detail::max_response_head_bytes) + " bytes" + where, true};
+#else
+    (void)c;
+#endif
+    switch (err) {
+    case httplib::Error::Connection:
+      return {error_kind::connection, "could not connect" + where, false};
+    case httplib::Error::BindIPAddress:
+      return {error_kind::connection, "could not bind the local address" + where, false};
+    case httplib::Error::ConnectionTimeout:
+      return {error_kind::timeout, "connect timed out after " + std::to_string(s_->connect_timeout.count()) + " ms" + where, false};
+    case httplib::Error::SSLConnection:
+    case httplib::Error::SSLLoadingCerts:
+    case httplib::Error::SSLServerVerification:
+      return {error_kind::tls, "TLS failure: " + httplib::to_string(err) + where, false};
+    case httplib::Error::Read:
+      if (quiet) return {error_kind::timeout, "no data for " + std::to_string(s_->read_timeout.count()) + " ms (read timeout)" + where, true};
+      if (!head_done)
+        return {error_kind::connection,
+                "connection closed, or the response head exceeded " + std::to_string(detail::max_response_head_bytes) +
+                    " bytes, before the head ended" + where,
+                true};
+      return {error_kind::connection, "connection closed while reading the response" + where, true};
+    case httplib::Error::Write:
+      return {error_kind::connection, "connection broke while sending the request" + where, true};
+    default:
+      return {error_kind::connection, "HTTP failure: " + httplib::to_string(err) + where, true};
+    }
+  }
+
+  std::unique_ptr<shared> s_;
+};
+
+/// The client most programs use: `lgw::client c("http://127.0.0.1:2024");`
+using client = basic_client<httplib_client_transport>;
+
+namespace detail {
+// What httplib::TaskQueue::enqueue returns in this version (void before 0.15, bool after).
+using enqueue_result = decltype(std::declval<httplib::TaskQueue &>().enqueue(std::function<void()>()));
+template <class R> R enqueue_ok() {
+  if constexpr (!std::is_void_v<R>) return true;
+}
+
+// httplib::Server::wait_until_ready, where this version has it (0.11 has not: poll is_running).
+template <class S, class = void> struct has_wait_until_ready : std::false_type {};
+template <class S>
+struct has_wait_until_ready<S, std::void_t<decltype(std::declval<const S &>().wait_until_ready())>> : std::true_type {};
+template <class S> void wait_until_listening(const S &s) {
+  if constexpr (has_wait_until_ready<S>::value) {
+    s.wait_until_ready();
+  } else {
+    for (int i = 0; i < 5000 && !s.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+
 inline const char *reason_phrase(int status) {
   switch (status) {
   case 100: return "Continue";
@@ -4072,14 +4310,92 @@ inline std::string serialize(const http_response &r, bool close, std::chrono::se
 /// Counters of a receiver's connections (httplib_server_transport::connection_stats()).
 struct connection_stats {
   std::uint64_t accepted = 0;  ///< connections taken into service
-  std::uint64_t evicted = 0;   ///< idle or still-sending-their-head connections closed to make room
+  std::uint64_t evicted = 0;   ///< idle connections, or ones slow to send their head, closed to make room
   std::uint64_t refused = 0;   ///< new connections answered 503 at max_connections
-  std::uint64_t dropped = 0;   ///< new connections closed at once (max_connections and the 503 slots all taken)
+  std::uint64_t dropped = 0;   ///< new connections closed at once (also 1,024 refused ones still closing)
   std::uint64_t timed_out = 0; ///< requests answered 408 (head_timeout, body_timeout, read_timeout)
   std::size_t open = 0;        ///< connections in service now
 };
 
 namespace detail {
+
+// Connections answered 503 at max_connections: the answer is written when they are accepted,
+// then each is read until the client closes or a second passes (closing with unread data
+// would reset the connection, and the client could lose the answer). One thread for all of
+// them, at most `capacity` at a time; beyond that a connection is closed at once.
+class closing_connections {
+public:
+  static constexpr std::size_t capacity = 1024;
+
+  ~closing_connections() { stop(); }
+
+  bool add(socket_t fd) {
+    std::lock_guard<std::mutex> lock(m_);
+    if (stopping_ || added_.size() + count_ >= capacity) return false;
+    added_.emplace_back(fd, steady_clock::now() + std::chrono::seconds(1));
+    if (!thread_.joinable()) thread_ = std::thread([this] { loop(); });
+    cv_.notify_one();
+    return true;
+  }
+  void stop() {
+    {
+      std::lock_guard<std::mutex> lock(m_);
+      stopping_ = true;
+    }
+    cv_.notify_one();
+    if (thread_.joinable()) thread_.join();
+  }
+
+private:
+  void loop() {
+    std::vector<std::pair<socket_t, steady_clock::time_point>> open;
+    std::vector<pollfd> polls;
+    std::string scratch;
+    for (;;) {
+      {
+        std::unique_lock<std::mutex> lock(m_);
+        cv_.wait(lock, [&] { return stopping_ || !added_.empty() || !open.empty(); });
+        open.insert(open.end(), added_.begin(), added_.end());
+        added_.clear();
+        count_ = open.size();
+        if (stopping_) break;
+      }
+      polls.clear();
+      for (const auto &c : open) {
+        pollfd p{};
+        p.fd = c.first;
+        p.events = POLLIN;
+        polls.push_back(p);
+      }
+      poll_sockets(polls.data(), polls.size(), 20);
+      const auto now = steady_clock::now();
+      std::size_t kept = 0;
+      for (std::size_t i = 0; i < open.size(); ++i) {
+        bool done = now >= open[i].second;
+        if (!done && polls[i].revents != 0) {
+          scratch.clear();
+          done = read_some(open[i].first, scratch) <= 0;
+        }
+        if (done) {
+          close_socket(open[i].first);
+        } else {
+          open[kept++] = open[i];
+        }
+      }
+      open.resize(kept);
+    }
+    for (const auto &c : open) close_socket(c.first);
+    std::lock_guard<std::mutex> lock(m_);
+    count_ = 0;
+  }
+
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::vector<std::pair<socket_t, steady_clock::time_point>> added_;
+  std::size_t count_ = 0; // sockets the thread holds
+  bool stopping_ = false;
+  std::thread thread_;
+};
 
 // The connections of a running httplib_server_transport and everything they share: options,
 // handler, the byte budget for bodies, and the bookkeeping that lets a new connection close an
@@ -4090,8 +4406,9 @@ public:
 
   receiver_connections(const webhook_server_options &o, server_handler h) : o_(o), handler_(std::move(h)) {}
 
-  // Decides, on the accepting thread, what a new connection gets: a slot (closing the idle
-  // connection that waited longest when all are taken), a quick 503, or closing at once.
+  // Decides, on the accepting thread, what a new connection gets: a thread of its own (when
+  // all max_connections are taken, after closing the idle connection, or the one slow to send
+  // its head, that waited longest), else a 503 (refuse), else nothing (drop, while stopping).
   mode admit() {
     std::lock_guard<std::mutex> lock(m_);
     if (stopping_) return mode::drop;
@@ -4100,40 +4417,46 @@ public:
       ++stats_.accepted;
       return mode::serve;
     }
-    if (refusing_ < refusal_slots) {
-      ++refusing_;
-      ++stats_.refused;
-      return mode::refuse;
-    }
-    ++stats_.dropped;
-    return mode::drop;
+    return mode::refuse;
   }
 
-  // Serves, refuses or drops one connection, then closes it.
+  // Serves one connection on this thread and closes it; or answers 503 at once and leaves it
+  // to `closing_` (refuse); or closes it (drop).
   void run(socket_t fd, mode m) {
-    int one = 1;
-    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, reinterpret_cast<const char *>(&one), sizeof(one));
     if (m == mode::serve) {
+      int one = 1;
+      ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, reinterpret_cast<const char *>(&one), sizeof(one));
       serve(fd);
-    } else if (m == mode::refuse) {
-      refuse(fd);
-    } else {
-      const std::string answer = serialize(reply(503, "too many connections", {{"Retry-After", "1"}}), true, {});
-      (void)::send(fd, answer.data(), answer.size(), send_flags | MSG_DONTWAIT);
-      close_socket(fd);
+      std::lock_guard<std::mutex> lock(m_);
+      --serving_;
       return;
     }
+    if (m == mode::refuse) {
+      static const std::string answer =
+          serialize(reply(503, "too many connections: try again", {{"Retry-After", "1"}}), true, {});
+      // a new connection's send buffer is empty: the answer fits at once, nothing blocks
+      const bool sent = ::send(fd, answer.data(), answer.size(), send_flags | MSG_DONTWAIT) == long(answer.size());
+      if (sent && (::shutdown(fd, shut_write), closing_.add(fd))) {
+        std::lock_guard<std::mutex> lock(m_);
+        ++stats_.refused;
+        return;
+      }
+    }
+    close_socket(fd);
     std::lock_guard<std::mutex> lock(m_);
-    --(m == mode::serve ? serving_ : refusing_);
+    ++stats_.dropped;
   }
 
   // Closes every connection that is not delivering (idle, sending a head or a body) and makes
   // the rest close once answered; new connections are closed at once.
   void stop() {
-    std::lock_guard<std::mutex> lock(m_);
-    stopping_ = true;
-    for (auto &c : open_)
-      if (c.at != phase::handling && c.at != phase::writing) shut(c);
+    {
+      std::lock_guard<std::mutex> lock(m_);
+      stopping_ = true;
+      for (auto &c : open_)
+        if (c.at != phase::handling && c.at != phase::writing) shut(c);
+    }
+    closing_.stop();
   }
 
   connection_stats stats() const {
@@ -4144,10 +4467,6 @@ public:
   }
 
 private:
-  // A connection answers 503 on one of these many extra threads when max_connections are all
-  // delivering; beyond them a new connection is closed at once.
-  static constexpr std::size_t refusal_slots = 16;
-
   enum class phase { head, idle, body, handling, writing };
   struct connection {
     socket_t fd;
@@ -4161,13 +4480,20 @@ private:
     c.shut = true;
     ::shutdown(c.fd, shut_both);
   }
-  // Closes the idle connection, or the one sending its head, that waited longest. With m_ held.
+  // Closes the connection that has been idle longest, else the one that has been sending its
+  // head longest, if that is longer than a second (or head_timeout): a real sender sends its
+  // head at once, so a burst of new deliveries does not evict itself. With m_ held.
   bool evict_one() {
-    connection *oldest = nullptr;
-    for (auto &c : open_)
-      if (!c.shut && (c.at == phase::idle || c.at == phase::head) && (!oldest || c.since < oldest->since)) oldest = &c;
-    if (!oldest) return false;
-    shut(*oldest);
+    const auto stale = steady_clock::now() - std::min<steady_clock::duration>(o_.head_timeout, std::chrono::seconds(1));
+    connection *idle = nullptr, *slow = nullptr;
+    for (auto &c : open_) {
+      if (c.shut) continue;
+      if (c.at == phase::idle && (!idle || c.since < idle->since)) idle = &c;
+      if (c.at == phase::head && c.since <= stale && (!slow || c.since < slow->since)) slow = &c;
+    }
+    connection *victim = idle ? idle : slow;
+    if (!victim) return false;
+    shut(*victim);
     ++stats_.evicted;
     return true;
   }
@@ -4214,24 +4540,6 @@ private:
       }
     }
     close_socket(fd);
-  }
-
-  // A connection at max_connections with none to close: read its head for up to a second (so
-  // the answer is not lost), answer 503, close.
-  void refuse(socket_t fd) {
-    const auto deadline = steady_clock::now() + std::chrono::seconds(1);
-    request_head_reader reader(o_.max_head_bytes, o_.max_header_count);
-    std::string in;
-    http_request head;
-    while (reader.feed(in, head) == request_head_reader::state::incomplete && wait_socket(fd, POLLIN, deadline) &&
-           read_some(fd, in) > 0) {
-    }
-    const std::string answer = serialize(reply(503, "too many connections", {{"Retry-After", "1"}}), true, {});
-    if (write_all(fd, answer, steady_clock::now() + std::chrono::seconds(1))) {
-      close_after_answer(fd);
-    } else {
-      close_socket(fd);
-    }
   }
 
   // Serves requests on one connection until it closes.
@@ -4290,7 +4598,13 @@ private:
       // The framing and the receiver's judgement, before any of the body is read.
       const body_framing framing = framing_of(req, reader.minor_version());
       if (framing.refusal) return refuse_with(framing.refusal);
-      if (auto refused = handler_.check_head(req)) return answer(*refused, true);
+      std::optional<http_response> refused;
+      try {
+        refused = handler_.check_head(req);
+      } catch (...) {
+        refused = reply(500, "the receiver failed to judge the request");
+      }
+      if (refused) return answer(*refused, true);
       if (!framing.chunked && framing.length > o_.max_body_bytes) return refuse_with({413, "body larger than " + std::to_string(o_.max_body_bytes) + " bytes"});
       std::size_t reserved = framing.chunked ? 0 : std::size_t(framing.length);
       if (!reserve(reserved))
@@ -4299,7 +4613,7 @@ private:
         receiver_connections &self;
         std::size_t &n;
         ~release_at_exit() { self.release(n); }
-      } release{*this, reserved};
+      } held{*this, reserved};
       if (!enter(c, phase::body)) return false;
       if (reader.minor_version() == 1 && iequals(req.header("Expect"), "100-continue") &&
           !write_all(fd, "HTTP/1.1 100 Continue\r\n\r\n", steady_clock::now() + o_.write_timeout))
@@ -4348,9 +4662,11 @@ private:
       http_response res;
       try {
         res = handler_.handle(std::move(req));
-      } catch (const std::exception &e) {
-        res = reply(500, e.what());
+      } catch (...) {
+        res = reply(500, "the receiver failed to handle the request");
       }
+      release(reserved); // handled: the bytes are the event's now (recent_bytes bounds those)
+      reserved = 0;
       if (!answer(res, close || stopping())) return false;
       if (close || stopping()) return true;
     }
@@ -4361,9 +4677,10 @@ private:
   mutable std::mutex m_;
   std::list<connection> open_; // connections in service, each owned by its thread
   bool stopping_ = false;
-  std::size_t serving_ = 0, refusing_ = 0; // admitted connections, queued or running
-  std::size_t body_bytes_ = 0;             // reserved for bodies being read or handled
+  std::size_t serving_ = 0;    // admitted connections, queued or running
+  std::size_t body_bytes_ = 0; // reserved for bodies being read or handled
   connection_stats stats_;
+  closing_connections closing_;
 };
 
 // The mode of the connection a pool thread is about to run (see receiver_connections::admit).
@@ -4383,9 +4700,9 @@ public:
 
   enqueue_result enqueue(std::function<void()> fn) override {
     const auto mode = connections_->admit();
-    if (mode == receiver_connections::mode::drop) {
+    if (mode != receiver_connections::mode::serve) {
       current_connection_mode() = mode;
-      fn(); // closes the socket at once
+      fn(); // answers 503 or closes, without waiting
       current_connection_mode() = receiver_connections::mode::serve;
       return enqueue_ok<enqueue_result>();
     }

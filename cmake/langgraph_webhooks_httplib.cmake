@@ -2,6 +2,17 @@
 # package when there is one (upstream, vcpkg, conan), else pkg-config's cpp-httplib (all that
 # Debian ships; its compiled library needs the flags of that .pc file). No version is asked
 # for: cpp-httplib's own version file refuses every other minor version.
+#
+# LANGGRAPH_WEBHOOKS_HTTPLIB_HEADER_DIR (for this project's tests): a folder holding a
+# header-only httplib.h to build against instead, such as an upstream release that is not
+# installed.
+if(LANGGRAPH_WEBHOOKS_HTTPLIB_HEADER_DIR AND NOT TARGET httplib::httplib)
+  find_package(Threads REQUIRED)
+  add_library(httplib::httplib INTERFACE IMPORTED GLOBAL)
+  set_target_properties(httplib::httplib PROPERTIES
+    INTERFACE_INCLUDE_DIRECTORIES "${LANGGRAPH_WEBHOOKS_HTTPLIB_HEADER_DIR}"
+    INTERFACE_LINK_LIBRARIES Threads::Threads)
+endif()
 if(NOT TARGET httplib::httplib)
   find_package(httplib CONFIG QUIET)
 endif()

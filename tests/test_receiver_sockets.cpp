@@ -2,6 +2,7 @@
 // concurrent deliveries, stop while busy, fairness under keep-alive load, connection bursts.
 #include "langgraph_webhooks.hpp"
 
+#include "sockets.hpp"
 #include "test_support.hpp"
 
 #include <doctest/doctest.h>
@@ -22,11 +23,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr auto latency_bound = 1000ms; // instrumented builds run several times slower
-#else
-constexpr auto latency_bound = 100ms;
-#endif
+using test::raw_socket;
+constexpr auto latency_bound = 100ms * test::slowdown;
 
 std::string payload(const std::string &run_id) {
   return json{{"run_id", run_id}, {"thread_id", "t"}, {"status", "success"}, {"values", {{"messages", json::array()}}}}.dump();
@@ -39,43 +37,6 @@ lgw::webhook_server_options opts() {
   o.require_secret = false;
   return o;
 }
-
-// A raw TCP connection to 127.0.0.1:port, for what an HTTP client library will not do.
-class raw_socket {
-public:
-  explicit raw_socket(int port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(static_cast<std::uint16_t>(port));
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::connect(fd_, reinterpret_cast<sockaddr *>(&a), sizeof(a)) == 0);
-  }
-  ~raw_socket() { ::close(fd_); }
-  void send(const std::string &s) { REQUIRE(::send(fd_, s.data(), s.size(), MSG_NOSIGNAL) == ssize_t(s.size())); }
-  // Everything the server sends until it closes or `timeout` passes.
-  std::string read_all(std::chrono::milliseconds timeout, bool *closed = nullptr) {
-    std::string out;
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    for (;;) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0) break;
-      pollfd p{fd_, POLLIN, 0};
-      if (::poll(&p, 1, int(left.count())) <= 0) break;
-      char buf[4096];
-      const ssize_t n = ::recv(fd_, buf, sizeof(buf), 0);
-      if (n <= 0) {
-        if (closed) *closed = true;
-        break;
-      }
-      out.append(buf, std::size_t(n));
-      if (!closed && out.find("\r\n\r\n") != std::string::npos) break;
-    }
-    return out;
-  }
-
-private:
-  int fd_;
-};
 
 httplib::Client client_for(const lgw::webhook_server &s) {
   httplib::Client c("127.0.0.1", s.port());
