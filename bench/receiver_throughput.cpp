@@ -64,7 +64,9 @@ int run_lgw(int port, const std::string &path, const sigset_t &stop) {
   // At most one delivery per connection is in progress, so worker_threads >= connections
   // means no delivery ever waits for a callback slot: the callback is never the limit.
   o.worker_threads = connection_threads;
+  o.max_backlog = 0;
   o.max_connections = connection_threads;
+  o.secret = "bench-token"; // checked on every delivery, as by default (the baselines check none)
   lgw::webhook_server server(o);
   server.on_event([](const lgw::webhook_event &ev) {
     if (ev.status == lgw::run_status::success) validated.fetch_add(1, std::memory_order_relaxed);

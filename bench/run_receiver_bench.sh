@@ -170,7 +170,7 @@ run_wrk() {
   local out="$work/wrk.out"
   TIMEFORMAT='%U %S %R'
   { time taskset -c "$client_cpu" wrk -t2 -c"$1" -d"$2"s --timeout 10s -s "$lua" \
-      "http://127.0.0.1:$rport/langgraph/webhook" -- "$3" "$4" >"$out" 2>&1; } 2>"$work/wrk.time" ||
+      "http://127.0.0.1:$rport/langgraph/webhook?token=bench-token" -- "$3" "$4" >"$out" 2>&1; } 2>"$work/wrk.time" ||
     { echo "wrk failed:" >&2; cat "$out" >&2; exit 1; }
   local line
   line="$(grep '^WRK_RESULT' "$out")" || { echo "wrk printed no result:" >&2; cat "$out" >&2; exit 1; }

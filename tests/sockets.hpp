@@ -30,6 +30,11 @@ constexpr int slowdown = 10; // instrumented builds run several times slower
 #else
 constexpr int slowdown = 1;
 #endif
+#if defined(__SANITIZE_THREAD__)
+constexpr long memory_factor = 6; // ThreadSanitizer's shadow memory grows with every byte touched
+#else
+constexpr long memory_factor = 1;
+#endif
 
 // A TCP connection to 127.0.0.1:port.
 class raw_socket {

@@ -635,14 +635,14 @@ int listen_command(const listen_options &o) {
   if (!o.forward.empty()) forward.emplace(o.forward);
   const bool pretty = o.format == "pretty" || (o.format == "auto" && isatty(STDOUT_FILENO));
   const palette paint(o.color);
-  const std::string hidden = o.receiver.secret.empty() ? "" : o.receiver.secret_query_param;
-  // The payload repeats the webhook URL (in kwargs), secret and all: it is not printed.
-  const std::string secret_in_url =
-      hidden.empty() ? "" : lgw::percent_encode(hidden) + '=' + lgw::percent_encode(o.receiver.secret);
 
   stop_signals signals; // before the receiver starts its threads
   long accepted = 0;
-  lgw::webhook_server hooks(o.receiver);
+  lgw::webhook_server hooks(o.receiver); // without --secret it makes a random one
+  const std::string hidden = hooks.secret().empty() ? "" : o.receiver.secret_query_param;
+  // The payload repeats the webhook URL (in kwargs), secret and all: it is not printed.
+  const std::string secret_in_url =
+      hidden.empty() ? "" : lgw::percent_encode(hidden) + '=' + lgw::percent_encode(hooks.secret());
   hooks.on_event([&](const lgw::webhook_event &e) {
     {
       auto lock = signals.lock();
@@ -732,7 +732,9 @@ int main(int argc, char **argv) {
       ->capture_default_str();
   listen_cmd->add_option("--path", listen.receiver.path, "path of the webhook URL")->capture_default_str();
   listen_cmd->add_option("--secret", listen.receiver.secret,
-                         "refuse calls without it (it travels as ?token= in the printed URL)");
+                         "refuse calls without it (default: a random one; it travels as ?token= in the printed URL)");
+  listen_cmd->add_flag("!--no-secret", listen.receiver.require_secret,
+                       "accept calls without a secret (only behind something that authenticates)");
   listen_cmd->add_option("--max-body", listen.receiver.max_body_bytes, "largest payload accepted, bytes")
       ->capture_default_str();
   listen_cmd->add_option("--public-url", listen.receiver.public_url,
