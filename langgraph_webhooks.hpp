@@ -861,6 +861,13 @@ template <class T> struct is_optional<std::optional<T>> : std::true_type {};
 template <class T> struct is_vector : std::false_type {};
 template <class T> struct is_vector<std::vector<T>> : std::true_type {};
 
+template <class R, class = void> struct has_fields : std::false_type {};
+template <class R>
+struct has_fields<R, std::void_t<decltype(std::declval<const R &>().fields(std::declval<void (*&)(const char *, int)>()))>>
+    : std::true_type {};
+
+template <class T> nlohmann::json object_of(const T &v);
+
 // A field's value as JSON. Field types go through these few conversions rather than
 // nlohmann's generic one, whose type checks are instantiated once per type and were most of
 // the header's compile time.
@@ -871,9 +878,11 @@ template <class T> nlohmann::json json_value(const T &v) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto &item : v) list.push_back(json_value(item));
     return list;
+  } else if constexpr (has_fields<T>::value) {
+    return object_of(v); // checkpoint, langsmith_tracer, ...
   } else if constexpr (std::is_class_v<T> && !std::is_same_v<T, std::string> && !std::is_same_v<T, nlohmann::json>) {
     nlohmann::json out;
-    to_json(out, v); // the struct's own (checkpoint, node_list, ...)
+    to_json(out, v); // node_list
     return out;
   } else {
     return nlohmann::json(v); // string, json, bool, int, double
@@ -891,6 +900,13 @@ template <class T> void put(nlohmann::json &j, const char *key, const T &v) {
   } else {
     j[key] = json_value(v);
   }
+}
+
+// The JSON object of a struct with fields(f): a request's body, a nested struct.
+template <class T> nlohmann::json object_of(const T &v) {
+  nlohmann::json j = nlohmann::json::object();
+  v.fields([&j](const char *key, const auto &value) { put(j, key, value); });
+  return j;
 }
 
 // Reads `key` into `out` when present and not null; a value of the wrong JSON type throws
@@ -1147,17 +1163,21 @@ inline void from_json(const nlohmann::json &j, server_info &i) {
   i.raw = j;
 }
 
-// ==== request structs ====
+// ==== endpoints ====
 //
-// One aggregate per endpoint. Fields are spelled like the JSON keys; unset fields (disengaged
-// optionals, null json, empty lists) are left out of the body. Each request knows:
-//   method, route      the HTTP method and the path template (for docs and errors)
-//   response_type      what the client returns for it
+// One block per endpoint: a plain aggregate whose fields are spelled like the JSON keys, and
+// beside them what the library needs to send it:
+//   method, route      the HTTP method and the path template; the path is made from the route,
+//                      each {name} replaced by the percent-encoded field `name` (see path())
 //   idempotent         whether repeating it after a 5xx or a broken connection is safe
-//   has_body           whether `to_json(request)` is the body
-//   target()           the percent-encoded path and query; throws std::invalid_argument when
-//                      an id that goes into the path is empty
-//   headers()          (only some) extra request headers, e.g. Last-Event-ID
+//   response_type      what the client returns for it
+//   path(f)            calls f(name, value) for each field that goes into the path
+//   fields(f)          (requests with a JSON body) f(key, value) for each body field; unset
+//                      ones (disengaged optionals, null json, empty lists) are left out
+//   query(f)           (some) f(key, value) for each query parameter
+//   headers()          (some) extra request headers, e.g. Last-Event-ID
+// Every request type is in LANGGRAPH_WEBHOOKS_REQUESTS at the end of this section: adding an
+// endpoint is one block here and one line there.
 
 /// `checkpoint` of a thread run: resume from this checkpoint.
 struct checkpoint {
@@ -1165,384 +1185,339 @@ struct checkpoint {
   std::optional<std::string> checkpoint_ns;
   std::optional<std::string> checkpoint_id;
   nlohmann::json checkpoint_map;
-};
 
-inline void to_json(nlohmann::json &j, const checkpoint &c) {
-  j = nlohmann::json::object();
-  detail::put(j, "thread_id", c.thread_id);
-  detail::put(j, "checkpoint_ns", c.checkpoint_ns);
-  detail::put(j, "checkpoint_id", c.checkpoint_id);
-  detail::put(j, "checkpoint_map", c.checkpoint_map);
-}
+  template <class F> void fields(F &&f) const {
+    f("thread_id", thread_id);
+    f("checkpoint_ns", checkpoint_ns);
+    f("checkpoint_id", checkpoint_id);
+    f("checkpoint_map", checkpoint_map);
+  }
+};
 
 /// `langsmith_tracer`: where LangSmith records the run.
 struct langsmith_tracer {
   std::optional<std::string> project_name;
   std::optional<std::string> example_id;
-};
 
-inline void to_json(nlohmann::json &j, const langsmith_tracer &t) {
-  j = nlohmann::json::object();
-  detail::put(j, "project_name", t.project_name);
-  detail::put(j, "example_id", t.example_id);
-}
+  template <class F> void fields(F &&f) const {
+    f("project_name", project_name);
+    f("example_id", example_id);
+  }
+};
 
 /// `ttl` of a new thread: delete it this many minutes after its last update.
 struct thread_ttl {
   std::string strategy = "delete";
   double ttl = 0; ///< minutes
+
+  template <class F> void fields(F &&f) const {
+    f("strategy", strategy);
+    f("ttl", ttl);
+  }
 };
 
-inline void to_json(nlohmann::json &j, const thread_ttl &t) {
-  j = nlohmann::json::object();
-  j["strategy"] = t.strategy;
-  j["ttl"] = t.ttl;
+namespace detail {
+// The body fields that runs and crons share (reference §2 and §3.11).
+template <class R, class F> void run_payload_fields(const R &r, F &f) {
+  f("assistant_id", r.assistant_id);
+  f("input", r.input);
+  f("metadata", r.metadata);
+  f("config", r.config);
+  f("context", r.context);
+  f("webhook", r.webhook);
+  f("interrupt_before", r.interrupt_before);
+  f("interrupt_after", r.interrupt_after);
+  f("stream_mode", r.stream_mode);
+  f("stream_subgraphs", r.stream_subgraphs);
+  f("stream_resumable", r.stream_resumable);
+  f("durability", r.durability);
+  f("checkpoint_during", r.checkpoint_during);
 }
+// ... of every run-creating request beyond those.
+template <class R, class F> void run_create_fields(const R &r, F &f) {
+  run_payload_fields(r, f);
+  f("command", r.command);
+  f("feedback_keys", r.feedback_keys);
+  f("after_seconds", r.after_seconds);
+  f("langsmith_tracer", r.langsmith_tracer);
+}
+// ... of runs on an existing thread.
+template <class R, class F> void thread_run_fields(const R &r, F &f) {
+  run_create_fields(r, f);
+  f("multitask_strategy", r.multitask_strategy);
+  f("checkpoint", r.checkpoint);
+  f("checkpoint_id", r.checkpoint_id);
+  f("if_not_exists", r.if_not_exists);
+}
+// ... of both cron endpoints beyond the shared ones.
+template <class R, class F> void cron_fields(const R &r, F &f) {
+  run_payload_fields(r, f);
+  f("schedule", r.schedule);
+  f("timezone", r.timezone);
+  f("end_time", r.end_time);
+  f("enabled", r.enabled);
+}
+} // namespace detail
 
-/// Body fields that both runs and crons take (reference §2 and §3.11).
-struct run_payload_fields {
+// ---- runs -------------------------------------------------------------------------------
+// The six run-creating requests take the same fields (reference §2), each also its own few;
+// C++20 designated initializers follow this order:
+//   client.runs().create({.thread_id = t, .assistant_id = "agent", .webhook = hooks.url()});
+
+/// `POST /threads/{thread_id}/runs` — Python `client.runs.create(thread_id, …)`. Starts a
+/// background run; the webhook fires when it ends.
+struct create_run_request {
+  std::string thread_id;    ///< in the path
   std::string assistant_id; ///< assistant UUID or graph name (required)
   nlohmann::json input;
+  nlohmann::json command; ///< {resume, update, goto}; do not combine with `input`
   nlohmann::json metadata;
   nlohmann::json config;
   nlohmann::json context;
   std::optional<std::string> webhook; ///< URL the server POSTs the finished run to
+  std::optional<webhooks::multitask_strategy> multitask_strategy;
+  std::optional<webhooks::if_not_exists> if_not_exists;
+  std::optional<webhooks::checkpoint> checkpoint;
+  std::optional<std::string> checkpoint_id;
+  node_list interrupt_before;
+  node_list interrupt_after;
+  std::vector<webhooks::stream_mode> stream_mode; ///< what a later join can stream
+  std::optional<bool> stream_subgraphs;
+  std::optional<bool> stream_resumable;
+  std::vector<std::string> feedback_keys;
+  std::optional<double> after_seconds;
+  std::optional<webhooks::durability> durability;
+  std::optional<bool> checkpoint_during; ///< deprecated by the server; prefer `durability`
+  std::optional<webhooks::langsmith_tracer> langsmith_tracer;
+
+  static constexpr const char *method = "POST", *route = "/threads/{thread_id}/runs";
+  static constexpr bool idempotent = false;
+  using response_type = run;
+  template <class F> void path(F &&f) const { f("thread_id", thread_id); }
+  template <class F> void fields(F &&f) const { detail::thread_run_fields(*this, f); }
+};
+
+/// `POST /threads/{thread_id}/runs/stream` — Python `client.runs.stream(thread_id, …)`.
+/// Sent with runs().stream(request, on_part).
+struct stream_run_request {
+  std::string thread_id;
+  std::string assistant_id;
+  nlohmann::json input;
+  nlohmann::json command;
+  nlohmann::json metadata;
+  nlohmann::json config;
+  nlohmann::json context;
+  std::optional<std::string> webhook;
+  std::optional<webhooks::multitask_strategy> multitask_strategy;
+  std::optional<webhooks::if_not_exists> if_not_exists;
+  std::optional<webhooks::on_disconnect> on_disconnect; ///< cancel the run if the stream is dropped?
+  std::optional<webhooks::checkpoint> checkpoint;
+  std::optional<std::string> checkpoint_id;
+  node_list interrupt_before;
+  node_list interrupt_after;
+  std::vector<webhooks::stream_mode> stream_mode;
+  std::optional<bool> stream_subgraphs;
+  std::optional<bool> stream_resumable; ///< a broken stream can be rejoined from its last event
+  std::vector<std::string> feedback_keys;
+  std::optional<double> after_seconds;
+  std::optional<webhooks::durability> durability;
+  std::optional<bool> checkpoint_during;
+  std::optional<webhooks::langsmith_tracer> langsmith_tracer;
+
+  static constexpr const char *method = "POST", *route = "/threads/{thread_id}/runs/stream";
+  static constexpr bool idempotent = false;
+  using response_type = stream_result;
+  template <class F> void path(F &&f) const { f("thread_id", thread_id); }
+  template <class F> void fields(F &&f) const {
+    detail::thread_run_fields(*this, f);
+    f("on_disconnect", on_disconnect);
+  }
+};
+
+/// `POST /threads/{thread_id}/runs/wait` — Python `client.runs.wait(thread_id, …)`.
+struct wait_run_request {
+  std::string thread_id;
+  std::string assistant_id;
+  nlohmann::json input;
+  nlohmann::json command;
+  nlohmann::json metadata;
+  nlohmann::json config;
+  nlohmann::json context;
+  std::optional<std::string> webhook;
+  std::optional<webhooks::multitask_strategy> multitask_strategy;
+  std::optional<webhooks::if_not_exists> if_not_exists;
+  std::optional<webhooks::on_disconnect> on_disconnect;
+  std::optional<webhooks::checkpoint> checkpoint;
+  std::optional<std::string> checkpoint_id;
   node_list interrupt_before;
   node_list interrupt_after;
   std::vector<webhooks::stream_mode> stream_mode;
   std::optional<bool> stream_subgraphs;
   std::optional<bool> stream_resumable;
-  std::optional<webhooks::durability> durability;
-  std::optional<bool> checkpoint_during; ///< deprecated by the server; prefer `durability`
-};
-
-/// Body fields of every run-creating endpoint beyond the shared ones.
-struct run_create_fields : run_payload_fields {
-  nlohmann::json command; ///< {resume, update, goto}; do not combine with `input`
   std::vector<std::string> feedback_keys;
   std::optional<double> after_seconds;
+  std::optional<webhooks::durability> durability;
+  std::optional<bool> checkpoint_during;
   std::optional<webhooks::langsmith_tracer> langsmith_tracer;
-};
 
-/// `multitask_strategy`: runs and crons on an existing thread.
-struct multitask_field {
-  std::optional<webhooks::multitask_strategy> multitask_strategy;
-};
-
-/// Body fields that only runs on an existing thread take.
-struct thread_run_fields : multitask_field {
-  std::optional<webhooks::checkpoint> checkpoint;
-  std::optional<std::string> checkpoint_id;
-  std::optional<webhooks::if_not_exists> if_not_exists;
-};
-
-/// `on_disconnect`: the /stream and /wait endpoints.
-struct disconnect_field {
-  std::optional<webhooks::on_disconnect> on_disconnect;
-};
-
-/// `on_completion`: the stateless run endpoints.
-struct completion_field {
-  std::optional<webhooks::on_completion> on_completion;
-};
-
-/// `on_run_completed`: the stateless cron endpoint.
-struct run_completed_field {
-  std::optional<webhooks::on_run_completed> on_run_completed;
-};
-
-/// Body fields of both cron endpoints beyond the shared ones.
-struct cron_fields : run_payload_fields {
-  std::string schedule;                 ///< 5-field cron expression (required), UTC unless timezone
-  std::optional<std::string> timezone;  ///< IANA name, e.g. "America/New_York"
-  std::optional<std::string> end_time;  ///< ISO-8601; no runs after it
-  std::optional<bool> enabled;
-};
-
-namespace detail {
-inline void write_fields(nlohmann::json &j, const run_payload_fields &f) {
-  put(j, "assistant_id", f.assistant_id);
-  put(j, "input", f.input);
-  put(j, "metadata", f.metadata);
-  put(j, "config", f.config);
-  put(j, "context", f.context);
-  put(j, "webhook", f.webhook);
-  put(j, "interrupt_before", f.interrupt_before);
-  put(j, "interrupt_after", f.interrupt_after);
-  put(j, "stream_mode", f.stream_mode);
-  put(j, "stream_subgraphs", f.stream_subgraphs);
-  put(j, "stream_resumable", f.stream_resumable);
-  put(j, "durability", f.durability);
-  put(j, "checkpoint_during", f.checkpoint_during);
-}
-inline void write_fields(nlohmann::json &j, const run_create_fields &f) {
-  write_fields(j, static_cast<const run_payload_fields &>(f));
-  put(j, "command", f.command);
-  put(j, "feedback_keys", f.feedback_keys);
-  put(j, "after_seconds", f.after_seconds);
-  put(j, "langsmith_tracer", f.langsmith_tracer);
-}
-inline void write_fields(nlohmann::json &j, const multitask_field &f) {
-  put(j, "multitask_strategy", f.multitask_strategy);
-}
-inline void write_fields(nlohmann::json &j, const thread_run_fields &f) {
-  write_fields(j, static_cast<const multitask_field &>(f));
-  put(j, "checkpoint", f.checkpoint);
-  put(j, "checkpoint_id", f.checkpoint_id);
-  put(j, "if_not_exists", f.if_not_exists);
-}
-inline void write_fields(nlohmann::json &j, const disconnect_field &f) { put(j, "on_disconnect", f.on_disconnect); }
-inline void write_fields(nlohmann::json &j, const completion_field &f) { put(j, "on_completion", f.on_completion); }
-inline void write_fields(nlohmann::json &j, const run_completed_field &f) {
-  put(j, "on_run_completed", f.on_run_completed);
-}
-inline void write_fields(nlohmann::json &j, const cron_fields &f) {
-  write_fields(j, static_cast<const run_payload_fields &>(f));
-  put(j, "schedule", f.schedule);
-  put(j, "timezone", f.timezone);
-  put(j, "end_time", f.end_time);
-  put(j, "enabled", f.enabled);
-}
-
-// One path segment from a user-supplied id; an empty id would silently address another route.
-inline std::string segment(const std::string &id, const char *request, const char *field) {
-  if (id.empty())
-    throw std::invalid_argument(std::string(request) + "." + field + " is empty");
-  return percent_encode(id);
-}
-
-// "?a=1&b=x" from the set parameters, or "".
-class query_builder {
-public:
-  query_builder &add(const char *key, std::string_view value) {
-    q_ += q_.empty() ? '?' : '&';
-    q_ += key;
-    q_ += '=';
-    q_ += percent_encode(value);
-    return *this;
-  }
-  // Flags default to false on both servers, and the JS server reads any non-empty value
-  // (even "false" or "0") as true: so only a true flag is sent.
-  query_builder &add(const char *key, const std::optional<bool> &v) {
-    return v.value_or(false) ? add(key, std::string_view("true")) : *this;
-  }
-  template <class E, std::enable_if_t<std::is_enum_v<E>, int> = 0>
-  query_builder &add(const char *key, const std::optional<E> &v) {
-    return v ? add(key, to_string(*v)) : *this;
-  }
-  const std::string &str() const noexcept { return q_; }
-
-private:
-  std::string q_;
-};
-} // namespace detail
-
-/// `POST /threads/{thread_id}/runs` — Python `client.runs.create(thread_id, …)`. Starts a
-/// background run; the webhook fires when it ends.
-struct create_run_request : run_create_fields, thread_run_fields {
-  static constexpr const char *method = "POST";
-  static constexpr const char *route = "/threads/{thread_id}/runs";
+  static constexpr const char *method = "POST", *route = "/threads/{thread_id}/runs/wait";
   static constexpr bool idempotent = false;
-  static constexpr bool has_body = true;
-  using response_type = run;
-
-  std::string thread_id; ///< goes into the path
-
-  std::string target() const {
-    return "/threads/" + detail::segment(thread_id, "create_run_request", "thread_id") + "/runs";
-  }
-};
-
-/// `POST /threads/{thread_id}/runs/stream` — Python `client.runs.stream(thread_id, …)`.
-struct stream_run_request : run_create_fields, thread_run_fields, disconnect_field {
-  static constexpr const char *method = "POST";
-  static constexpr const char *route = "/threads/{thread_id}/runs/stream";
-  static constexpr bool idempotent = false;
-  static constexpr bool has_body = true;
-  using response_type = stream_result; ///< sent with runs().stream / stream()
-
-  std::string thread_id;
-
-  std::string target() const {
-    return "/threads/" + detail::segment(thread_id, "stream_run_request", "thread_id") +
-           "/runs/stream";
-  }
-};
-
-/// `POST /threads/{thread_id}/runs/wait` — Python `client.runs.wait(thread_id, …)`.
-struct wait_run_request : run_create_fields, thread_run_fields, disconnect_field {
-  static constexpr const char *method = "POST";
-  static constexpr const char *route = "/threads/{thread_id}/runs/wait";
-  static constexpr bool idempotent = false;
-  static constexpr bool has_body = true;
   using response_type = run_output;
-
-  std::string thread_id;
-
-  std::string target() const {
-    return "/threads/" + detail::segment(thread_id, "wait_run_request", "thread_id") +
-           "/runs/wait";
+  template <class F> void path(F &&f) const { f("thread_id", thread_id); }
+  template <class F> void fields(F &&f) const {
+    detail::thread_run_fields(*this, f);
+    f("on_disconnect", on_disconnect);
   }
 };
 
 /// `POST /runs` — Python `client.runs.create(None, …)`. A background run on a temporary thread.
-struct create_run_stateless_request : run_create_fields, completion_field {
-  static constexpr const char *method = "POST";
-  static constexpr const char *route = "/runs";
+struct create_run_stateless_request {
+  std::string assistant_id;
+  nlohmann::json input;
+  nlohmann::json command;
+  nlohmann::json metadata;
+  nlohmann::json config;
+  nlohmann::json context;
+  std::optional<std::string> webhook;
+  std::optional<webhooks::on_completion> on_completion; ///< delete (default) or keep the thread
+  node_list interrupt_before;
+  node_list interrupt_after;
+  std::vector<webhooks::stream_mode> stream_mode;
+  std::optional<bool> stream_subgraphs;
+  std::optional<bool> stream_resumable;
+  std::vector<std::string> feedback_keys;
+  std::optional<double> after_seconds;
+  std::optional<webhooks::durability> durability;
+  std::optional<bool> checkpoint_during;
+  std::optional<webhooks::langsmith_tracer> langsmith_tracer;
+
+  static constexpr const char *method = "POST", *route = "/runs";
   static constexpr bool idempotent = false;
-  static constexpr bool has_body = true;
   using response_type = run;
-
-  std::string target() const { return "/runs"; }
-};
-
-/// `POST /runs/stream` — Python `client.runs.stream(None, …)`.
-struct stream_run_stateless_request : run_create_fields, disconnect_field, completion_field {
-  static constexpr const char *method = "POST";
-  static constexpr const char *route = "/runs/stream";
-  static constexpr bool idempotent = false;
-  static constexpr bool has_body = true;
-  using response_type = stream_result; ///< sent with runs().stream / stream()
-
-  std::string target() const { return "/runs/stream"; }
-};
-
-/// `POST /runs/wait` — Python `client.runs.wait(None, …)`.
-struct wait_run_stateless_request : run_create_fields, disconnect_field, completion_field {
-  static constexpr const char *method = "POST";
-  static constexpr const char *route = "/runs/wait";
-  static constexpr bool idempotent = false;
-  static constexpr bool has_body = true;
-  using response_type = run_output;
-
-  std::string target() const { return "/runs/wait"; }
-};
-
-/// `POST /threads/{thread_id}/runs/crons` — Python `client.crons.create_for_thread`. The
-/// webhook fires after each scheduled run.
-struct create_thread_cron_request : cron_fields, multitask_field {
-  static constexpr const char *method = "POST";
-  static constexpr const char *route = "/threads/{thread_id}/runs/crons";
-  static constexpr bool idempotent = false;
-  static constexpr bool has_body = true;
-  using response_type = cron;
-
-  std::string thread_id;
-
-  std::string target() const {
-    return "/threads/" + detail::segment(thread_id, "create_thread_cron_request", "thread_id") +
-           "/runs/crons";
+  template <class F> void path(F &&) const {}
+  template <class F> void fields(F &&f) const {
+    detail::run_create_fields(*this, f);
+    f("on_completion", on_completion);
   }
 };
 
-/// `POST /runs/crons` — Python `client.crons.create`. Each scheduled run gets a new thread.
-struct create_cron_request : cron_fields, run_completed_field {
-  static constexpr const char *method = "POST";
-  static constexpr const char *route = "/runs/crons";
-  static constexpr bool idempotent = false;
-  static constexpr bool has_body = true;
-  using response_type = cron;
-
-  std::string target() const { return "/runs/crons"; }
-};
-
-/// `POST /assistants/search` — Python `client.assistants.search`.
-struct search_assistants_request {
-  static constexpr const char *method = "POST";
-  static constexpr const char *route = "/assistants/search";
-  static constexpr bool idempotent = true;
-  static constexpr bool has_body = true;
-  using response_type = std::vector<assistant>;
-
-  nlohmann::json metadata; ///< exact match per key
-  std::optional<std::string> graph_id;
-  std::optional<std::string> name; ///< case-insensitive substring
-  std::optional<int> limit;        ///< 1..1000, server default 10
-  std::optional<int> offset;
-  std::optional<assistant_sort_by> sort_by;
-  std::optional<webhooks::sort_order> sort_order;
-  std::vector<std::string> select;
-
-  std::string target() const { return "/assistants/search"; }
-};
-
-/// `POST /threads` — Python `client.threads.create`.
-struct create_thread_request {
-  static constexpr const char *method = "POST";
-  static constexpr const char *route = "/threads";
-  static constexpr bool idempotent = false;
-  static constexpr bool has_body = true;
-  using response_type = thread;
-
-  std::optional<std::string> thread_id; ///< generated by the server when unset
+/// `POST /runs/stream` — Python `client.runs.stream(None, …)`.
+struct stream_run_stateless_request {
+  std::string assistant_id;
+  nlohmann::json input;
+  nlohmann::json command;
   nlohmann::json metadata;
-  std::optional<webhooks::if_exists> if_exists;
-  std::optional<thread_ttl> ttl;
-  nlohmann::json supersteps;
+  nlohmann::json config;
+  nlohmann::json context;
+  std::optional<std::string> webhook;
+  std::optional<webhooks::on_disconnect> on_disconnect;
+  std::optional<webhooks::on_completion> on_completion;
+  node_list interrupt_before;
+  node_list interrupt_after;
+  std::vector<webhooks::stream_mode> stream_mode;
+  std::optional<bool> stream_subgraphs;
+  std::optional<bool> stream_resumable;
+  std::vector<std::string> feedback_keys;
+  std::optional<double> after_seconds;
+  std::optional<webhooks::durability> durability;
+  std::optional<bool> checkpoint_during;
+  std::optional<webhooks::langsmith_tracer> langsmith_tracer;
 
-  std::string target() const { return "/threads"; }
+  static constexpr const char *method = "POST", *route = "/runs/stream";
+  static constexpr bool idempotent = false;
+  using response_type = stream_result;
+  template <class F> void path(F &&) const {}
+  template <class F> void fields(F &&f) const {
+    detail::run_create_fields(*this, f);
+    f("on_disconnect", on_disconnect);
+    f("on_completion", on_completion);
+  }
+};
+
+/// `POST /runs/wait` — Python `client.runs.wait(None, …)`.
+struct wait_run_stateless_request {
+  std::string assistant_id;
+  nlohmann::json input;
+  nlohmann::json command;
+  nlohmann::json metadata;
+  nlohmann::json config;
+  nlohmann::json context;
+  std::optional<std::string> webhook;
+  std::optional<webhooks::on_disconnect> on_disconnect;
+  std::optional<webhooks::on_completion> on_completion;
+  node_list interrupt_before;
+  node_list interrupt_after;
+  std::vector<webhooks::stream_mode> stream_mode;
+  std::optional<bool> stream_subgraphs;
+  std::optional<bool> stream_resumable;
+  std::vector<std::string> feedback_keys;
+  std::optional<double> after_seconds;
+  std::optional<webhooks::durability> durability;
+  std::optional<bool> checkpoint_during;
+  std::optional<webhooks::langsmith_tracer> langsmith_tracer;
+
+  static constexpr const char *method = "POST", *route = "/runs/wait";
+  static constexpr bool idempotent = false;
+  using response_type = run_output;
+  template <class F> void path(F &&) const {}
+  template <class F> void fields(F &&f) const {
+    detail::run_create_fields(*this, f);
+    f("on_disconnect", on_disconnect);
+    f("on_completion", on_completion);
+  }
 };
 
 /// `GET /threads/{thread_id}/runs/{run_id}` — Python `client.runs.get`.
 struct get_run_request {
-  static constexpr const char *method = "GET";
-  static constexpr const char *route = "/threads/{thread_id}/runs/{run_id}";
-  static constexpr bool idempotent = true;
-  static constexpr bool has_body = false;
-  using response_type = run;
-
   std::string thread_id;
   std::string run_id;
 
-  std::string target() const {
-    return "/threads/" + detail::segment(thread_id, "get_run_request", "thread_id") + "/runs/" +
-           detail::segment(run_id, "get_run_request", "run_id");
+  static constexpr const char *method = "GET", *route = "/threads/{thread_id}/runs/{run_id}";
+  static constexpr bool idempotent = true;
+  using response_type = run;
+  template <class F> void path(F &&f) const {
+    f("thread_id", thread_id);
+    f("run_id", run_id);
   }
 };
 
 /// `GET /threads/{thread_id}/runs/{run_id}/join` — Python `client.runs.join`. Blocks until the
 /// run ends and returns its final values.
 struct join_run_request {
-  static constexpr const char *method = "GET";
-  static constexpr const char *route = "/threads/{thread_id}/runs/{run_id}/join";
-  static constexpr bool idempotent = true;
-  static constexpr bool has_body = false;
-  using response_type = run_output;
-
   std::string thread_id;
   std::string run_id;
   std::optional<bool> cancel_on_disconnect;
 
-  std::string target() const {
-    return "/threads/" + detail::segment(thread_id, "join_run_request", "thread_id") + "/runs/" +
-           detail::segment(run_id, "join_run_request", "run_id") + "/join" +
-           detail::query_builder().add("cancel_on_disconnect", cancel_on_disconnect).str();
+  static constexpr const char *method = "GET", *route = "/threads/{thread_id}/runs/{run_id}/join";
+  static constexpr bool idempotent = true;
+  using response_type = run_output;
+  template <class F> void path(F &&f) const {
+    f("thread_id", thread_id);
+    f("run_id", run_id);
   }
+  template <class F> void query(F &&f) const { f("cancel_on_disconnect", cancel_on_disconnect); }
 };
 
 /// `GET /threads/{thread_id}/runs/{run_id}/stream` — Python `client.runs.join_stream`. Streams
 /// a run that is already going; with `last_event_id` (a stream created with
 /// `stream_resumable`) the events after that id, "-1" for all of them.
 struct join_stream_request {
-  static constexpr const char *method = "GET";
-  static constexpr const char *route = "/threads/{thread_id}/runs/{run_id}/stream";
-  static constexpr bool idempotent = true;
-  static constexpr bool has_body = false;
-  using response_type = stream_result;
-
   std::string thread_id;
   std::string run_id;
   std::optional<bool> cancel_on_disconnect;
   std::vector<webhooks::stream_mode> stream_mode; ///< a subset of the run's; empty for all
   std::optional<std::string> last_event_id;        ///< sent as the Last-Event-ID header
 
-  std::string target() const {
-    detail::query_builder q;
-    q.add("cancel_on_disconnect", cancel_on_disconnect);
-    for (auto m : stream_mode) q.add("stream_mode", to_string(m));
-    return "/threads/" + detail::segment(thread_id, "join_stream_request", "thread_id") +
-           "/runs/" + detail::segment(run_id, "join_stream_request", "run_id") + "/stream" +
-           q.str();
+  static constexpr const char *method = "GET", *route = "/threads/{thread_id}/runs/{run_id}/stream";
+  static constexpr bool idempotent = true;
+  using response_type = stream_result;
+  template <class F> void path(F &&f) const {
+    f("thread_id", thread_id);
+    f("run_id", run_id);
+  }
+  template <class F> void query(F &&f) const {
+    f("cancel_on_disconnect", cancel_on_disconnect);
+    f("stream_mode", stream_mode);
   }
   http_headers headers() const {
     if (!last_event_id) return {};
@@ -1552,32 +1527,92 @@ struct join_stream_request {
 
 /// `POST /threads/{thread_id}/runs/{run_id}/cancel` — Python `client.runs.cancel`.
 struct cancel_run_request {
-  static constexpr const char *method = "POST";
-  static constexpr const char *route = "/threads/{thread_id}/runs/{run_id}/cancel";
-  static constexpr bool idempotent = true;
-  static constexpr bool has_body = false;
-  using response_type = void;
-
   std::string thread_id;
   std::string run_id;
   std::optional<bool> wait; ///< answer only after the run has stopped
   std::optional<cancel_action> action;
 
-  std::string target() const {
-    return "/threads/" + detail::segment(thread_id, "cancel_run_request", "thread_id") +
-           "/runs/" + detail::segment(run_id, "cancel_run_request", "run_id") + "/cancel" +
-           detail::query_builder().add("wait", wait).add("action", action).str();
+  static constexpr const char *method = "POST", *route = "/threads/{thread_id}/runs/{run_id}/cancel";
+  static constexpr bool idempotent = true;
+  using response_type = void;
+  template <class F> void path(F &&f) const {
+    f("thread_id", thread_id);
+    f("run_id", run_id);
+  }
+  template <class F> void query(F &&f) const {
+    f("wait", wait);
+    f("action", action);
+  }
+};
+
+// ---- crons ------------------------------------------------------------------------------
+
+/// `POST /threads/{thread_id}/runs/crons` — Python `client.crons.create_for_thread`. The
+/// webhook fires after each scheduled run.
+struct create_thread_cron_request {
+  std::string thread_id;
+  std::string assistant_id; ///< required
+  std::string schedule;     ///< 5-field cron expression (required), UTC unless timezone
+  std::optional<std::string> timezone; ///< IANA name, e.g. "America/New_York"
+  std::optional<std::string> end_time; ///< ISO-8601; no runs after it
+  std::optional<bool> enabled;
+  nlohmann::json input;
+  nlohmann::json metadata;
+  nlohmann::json config;
+  nlohmann::json context;
+  std::optional<std::string> webhook;
+  std::optional<webhooks::multitask_strategy> multitask_strategy;
+  node_list interrupt_before;
+  node_list interrupt_after;
+  std::vector<webhooks::stream_mode> stream_mode;
+  std::optional<bool> stream_subgraphs;
+  std::optional<bool> stream_resumable;
+  std::optional<webhooks::durability> durability;
+  std::optional<bool> checkpoint_during;
+
+  static constexpr const char *method = "POST", *route = "/threads/{thread_id}/runs/crons";
+  static constexpr bool idempotent = false;
+  using response_type = cron;
+  template <class F> void path(F &&f) const { f("thread_id", thread_id); }
+  template <class F> void fields(F &&f) const {
+    detail::cron_fields(*this, f);
+    f("multitask_strategy", multitask_strategy);
+  }
+};
+
+/// `POST /runs/crons` — Python `client.crons.create`. Each scheduled run gets a new thread.
+struct create_cron_request {
+  std::string assistant_id;
+  std::string schedule;
+  std::optional<std::string> timezone;
+  std::optional<std::string> end_time;
+  std::optional<bool> enabled;
+  nlohmann::json input;
+  nlohmann::json metadata;
+  nlohmann::json config;
+  nlohmann::json context;
+  std::optional<std::string> webhook;
+  std::optional<webhooks::on_run_completed> on_run_completed; ///< delete (default) or keep each run's thread
+  node_list interrupt_before;
+  node_list interrupt_after;
+  std::vector<webhooks::stream_mode> stream_mode;
+  std::optional<bool> stream_subgraphs;
+  std::optional<bool> stream_resumable;
+  std::optional<webhooks::durability> durability;
+  std::optional<bool> checkpoint_during;
+
+  static constexpr const char *method = "POST", *route = "/runs/crons";
+  static constexpr bool idempotent = false;
+  using response_type = cron;
+  template <class F> void path(F &&) const {}
+  template <class F> void fields(F &&f) const {
+    detail::cron_fields(*this, f);
+    f("on_run_completed", on_run_completed);
   }
 };
 
 /// `POST /runs/crons/search` — Python `client.crons.search`.
 struct search_crons_request {
-  static constexpr const char *method = "POST";
-  static constexpr const char *route = "/runs/crons/search";
-  static constexpr bool idempotent = true;
-  static constexpr bool has_body = true;
-  using response_type = std::vector<cron>;
-
   std::optional<std::string> assistant_id;
   std::optional<std::string> thread_id;
   std::optional<bool> enabled;
@@ -1588,91 +1623,203 @@ struct search_crons_request {
   std::optional<webhooks::sort_order> sort_order;
   std::vector<std::string> select;
 
-  std::string target() const { return "/runs/crons/search"; }
+  static constexpr const char *method = "POST", *route = "/runs/crons/search";
+  static constexpr bool idempotent = true;
+  using response_type = std::vector<cron>;
+  template <class F> void path(F &&) const {}
+  template <class F> void fields(F &&f) const {
+    f("assistant_id", assistant_id);
+    f("thread_id", thread_id);
+    f("enabled", enabled);
+    f("metadata", metadata);
+    f("limit", limit);
+    f("offset", offset);
+    f("sort_by", sort_by);
+    f("sort_order", sort_order);
+    f("select", select);
+  }
 };
 
 /// `DELETE /runs/crons/{cron_id}` — Python `client.crons.delete`.
 struct delete_cron_request {
-  static constexpr const char *method = "DELETE";
-  static constexpr const char *route = "/runs/crons/{cron_id}";
-  static constexpr bool idempotent = true;
-  static constexpr bool has_body = false;
-  using response_type = void;
-
   std::string cron_id;
 
-  std::string target() const {
-    return "/runs/crons/" + detail::segment(cron_id, "delete_cron_request", "cron_id");
+  static constexpr const char *method = "DELETE", *route = "/runs/crons/{cron_id}";
+  static constexpr bool idempotent = true;
+  using response_type = void;
+  template <class F> void path(F &&f) const { f("cron_id", cron_id); }
+};
+
+// ---- assistants and threads -------------------------------------------------------------
+
+/// `POST /assistants/search` — Python `client.assistants.search`.
+struct search_assistants_request {
+  nlohmann::json metadata; ///< exact match per key
+  std::optional<std::string> graph_id;
+  std::optional<std::string> name; ///< case-insensitive substring
+  std::optional<int> limit;        ///< 1..1000, server default 10
+  std::optional<int> offset;
+  std::optional<assistant_sort_by> sort_by;
+  std::optional<webhooks::sort_order> sort_order;
+  std::vector<std::string> select;
+
+  static constexpr const char *method = "POST", *route = "/assistants/search";
+  static constexpr bool idempotent = true;
+  using response_type = std::vector<assistant>;
+  template <class F> void path(F &&) const {}
+  template <class F> void fields(F &&f) const {
+    f("metadata", metadata);
+    f("graph_id", graph_id);
+    f("name", name);
+    f("limit", limit);
+    f("offset", offset);
+    f("sort_by", sort_by);
+    f("sort_order", sort_order);
+    f("select", select);
   }
 };
 
+/// `POST /threads` — Python `client.threads.create`.
+struct create_thread_request {
+  std::optional<std::string> thread_id; ///< generated by the server when unset
+  nlohmann::json metadata;
+  std::optional<webhooks::if_exists> if_exists;
+  std::optional<thread_ttl> ttl;
+  nlohmann::json supersteps;
+
+  static constexpr const char *method = "POST", *route = "/threads";
+  static constexpr bool idempotent = false;
+  using response_type = thread;
+  template <class F> void path(F &&) const {}
+  template <class F> void fields(F &&f) const {
+    f("thread_id", thread_id);
+    f("metadata", metadata);
+    f("if_exists", if_exists);
+    f("ttl", ttl);
+    f("supersteps", supersteps);
+  }
+};
+
+// ---- the server -------------------------------------------------------------------------
+
 /// `GET /info` — the server's version and feature flags.
 struct get_info_request {
-  static constexpr const char *method = "GET";
-  static constexpr const char *route = "/info";
+  static constexpr const char *method = "GET", *route = "/info";
   static constexpr bool idempotent = true;
-  static constexpr bool has_body = false;
   using response_type = server_info;
-
-  std::string target() const { return "/info"; }
+  template <class F> void path(F &&) const {}
 };
 
 /// `GET /ok` — health check; the response is `{"ok": true}` (newer servers add `services`).
 struct get_ok_request {
-  static constexpr const char *method = "GET";
-  static constexpr const char *route = "/ok";
+  static constexpr const char *method = "GET", *route = "/ok";
   static constexpr bool idempotent = true;
-  static constexpr bool has_body = false;
   using response_type = nlohmann::json;
-
-  std::string target() const { return "/ok"; }
+  template <class F> void path(F &&) const {}
 };
 
-/// The body of the eight run and cron requests: each field group the request is made of.
-template <class R, std::enable_if_t<std::is_base_of_v<run_payload_fields, R>, int> = 0>
+// ---- every request ----------------------------------------------------------------------
+
+/// Every request type, each as X(type, how it is sent: send or stream). Drives the
+/// separate-compilation instantiations and the test that each request is covered.
+#define LANGGRAPH_WEBHOOKS_REQUESTS(X)                                                             \
+  X(create_run_request, send)                                                                      \
+  X(stream_run_request, stream)                                                                    \
+  X(wait_run_request, send)                                                                        \
+  X(create_run_stateless_request, send)                                                            \
+  X(stream_run_stateless_request, stream)                                                          \
+  X(wait_run_stateless_request, send)                                                              \
+  X(get_run_request, send)                                                                         \
+  X(join_run_request, send)                                                                        \
+  X(join_stream_request, stream)                                                                   \
+  X(cancel_run_request, send)                                                                      \
+  X(create_thread_cron_request, send)                                                              \
+  X(create_cron_request, send)                                                                     \
+  X(search_crons_request, send)                                                                    \
+  X(delete_cron_request, send)                                                                     \
+  X(search_assistants_request, send)                                                               \
+  X(create_thread_request, send)                                                                   \
+  X(get_info_request, send)                                                                        \
+  X(get_ok_request, send)
+
+namespace detail {
+template <class R, class = void> struct has_query : std::false_type {};
+template <class R>
+struct has_query<R, std::void_t<decltype(std::declval<const R &>().query(std::declval<void (*&)(const char *, int)>()))>>
+    : std::true_type {};
+template <class R, class = void> struct has_headers : std::false_type {};
+template <class R>
+struct has_headers<R, std::void_t<decltype(std::declval<const R &>().headers())>> : std::true_type {};
+} // namespace detail
+
+namespace detail {
+// A request's query string from its query(f): a flag only when true (both servers default flags
+// to false, and the JS server reads any non-empty value, even "false", as true), an enum by its
+// wire name, a list as one parameter per item.
+class query_builder {
+public:
+  void operator()(const char *key, const std::optional<bool> &v) {
+    if (v.value_or(false)) add(key, "true");
+  }
+  template <class E> void operator()(const char *key, const std::optional<E> &v) {
+    if (v) add(key, to_string(*v));
+  }
+  template <class E> void operator()(const char *key, const std::vector<E> &v) {
+    for (const auto &e : v) add(key, to_string(e));
+  }
+  const std::string &str() const noexcept { return q_; }
+
+private:
+  void add(const char *key, std::string_view value) {
+    q_ += q_.empty() ? '?' : '&';
+    q_ += key;
+    q_ += '=';
+    q_ += percent_encode(value);
+  }
+  std::string q_;
+};
+
+template <class R, class = void> struct has_target : std::false_type {};
+template <class R> struct has_target<R, std::void_t<decltype(std::declval<const R &>().target())>> : std::true_type {};
+} // namespace detail
+
+/// The percent-encoded path and query of a request: its route with each {name} replaced by the
+/// field `name`, then its query parameters. Throws std::invalid_argument when an id that goes
+/// into the path is empty (it would silently address another route).
+template <class R> std::string target(const R &r) {
+  if constexpr (detail::has_target<R>::value) {
+    return r.target();
+  } else {
+    const std::string_view route = R::route;
+    std::string out;
+    for (std::size_t i = 0; i < route.size();) {
+      if (route[i] != '{') {
+        out += route[i++];
+        continue;
+      }
+      const std::size_t close = route.find('}', i);
+      const std::string_view name = route.substr(i + 1, close - i - 1);
+      r.path([&](const char *key, const std::string &value) {
+        if (name != key) return;
+        if (value.empty())
+          throw std::invalid_argument(std::string(R::method) + ' ' + std::string(route) + ": " + key + " is empty");
+        out += percent_encode(value);
+      });
+      i = close + 1;
+    }
+    if constexpr (detail::has_query<R>::value) {
+      detail::query_builder q;
+      r.query(q);
+      out += q.str();
+    }
+    return out;
+  }
+}
+
+/// The JSON body of a request (or of a struct nested in one): each of its fields that is set.
+template <class R, std::enable_if_t<detail::has_fields<R>::value, int> = 0>
 void to_json(nlohmann::json &j, const R &r) {
-  j = nlohmann::json::object();
-  if constexpr (std::is_base_of_v<run_create_fields, R>) detail::write_fields(j, static_cast<const run_create_fields &>(r));
-  if constexpr (std::is_base_of_v<cron_fields, R>) detail::write_fields(j, static_cast<const cron_fields &>(r));
-  if constexpr (std::is_base_of_v<thread_run_fields, R>)
-    detail::write_fields(j, static_cast<const thread_run_fields &>(r));
-  else if constexpr (std::is_base_of_v<multitask_field, R>)
-    detail::write_fields(j, static_cast<const multitask_field &>(r));
-  if constexpr (std::is_base_of_v<disconnect_field, R>) detail::write_fields(j, static_cast<const disconnect_field &>(r));
-  if constexpr (std::is_base_of_v<completion_field, R>) detail::write_fields(j, static_cast<const completion_field &>(r));
-  if constexpr (std::is_base_of_v<run_completed_field, R>)
-    detail::write_fields(j, static_cast<const run_completed_field &>(r));
-}
-inline void to_json(nlohmann::json &j, const search_assistants_request &r) {
-  j = nlohmann::json::object();
-  detail::put(j, "metadata", r.metadata);
-  detail::put(j, "graph_id", r.graph_id);
-  detail::put(j, "name", r.name);
-  detail::put(j, "limit", r.limit);
-  detail::put(j, "offset", r.offset);
-  detail::put(j, "sort_by", r.sort_by);
-  detail::put(j, "sort_order", r.sort_order);
-  detail::put(j, "select", r.select);
-}
-inline void to_json(nlohmann::json &j, const create_thread_request &r) {
-  j = nlohmann::json::object();
-  detail::put(j, "thread_id", r.thread_id);
-  detail::put(j, "metadata", r.metadata);
-  detail::put(j, "if_exists", r.if_exists);
-  detail::put(j, "ttl", r.ttl);
-  detail::put(j, "supersteps", r.supersteps);
-}
-inline void to_json(nlohmann::json &j, const search_crons_request &r) {
-  j = nlohmann::json::object();
-  detail::put(j, "assistant_id", r.assistant_id);
-  detail::put(j, "thread_id", r.thread_id);
-  detail::put(j, "enabled", r.enabled);
-  detail::put(j, "metadata", r.metadata);
-  detail::put(j, "limit", r.limit);
-  detail::put(j, "offset", r.offset);
-  detail::put(j, "sort_by", r.sort_by);
-  detail::put(j, "sort_order", r.sort_order);
-  detail::put(j, "select", r.select);
+  j = detail::object_of(r);
 }
 
 // ==== client ====
@@ -1837,7 +1984,6 @@ struct rejoin_request {
   static constexpr const char *method = "GET";
   static constexpr const char *route = "{Location}";
   static constexpr bool idempotent = true;
-  static constexpr bool has_body = false;
   using response_type = stream_result;
 
   std::string path;
@@ -1846,10 +1992,6 @@ struct rejoin_request {
   std::string target() const { return path; }
   http_headers headers() const { return {{"Last-Event-ID", last_event_id}}; }
 };
-
-template <class R, class = void> struct has_headers : std::false_type {};
-template <class R>
-struct has_headers<R, std::void_t<decltype(std::declval<const R &>().headers())>> : std::true_type {};
 
 inline run_error run_error_from(const nlohmann::json &data) {
   run_error e;
@@ -1867,10 +2009,10 @@ inline run_error run_error_from(const nlohmann::json &data) {
 
 // Whether a broken stream of this request may be rejoined from its last event id.
 template <class R> bool resumable(const R &r) {
-  if constexpr (std::is_base_of_v<run_payload_fields, R>)
-    return r.stream_resumable.value_or(false);
+  if constexpr (std::is_same_v<R, join_stream_request>)
+    return true;
   else
-    return true; // join_stream
+    return r.stream_resumable.value_or(false);
 }
 } // namespace detail
 
@@ -1932,7 +2074,7 @@ public:
   template <class Request> http_request make_request(const Request &request) const {
     http_request req;
     req.method = Request::method;
-    req.target = url_.path + request.target();
+    req.target = url_.path + target(request);
     constexpr bool streams = std::is_same_v<typename Request::response_type, stream_result>;
     req.headers.emplace_back("Accept", streams ? "text/event-stream" : "application/json");
     if (streams) req.headers.emplace_back("Cache-Control", "no-store");
@@ -1941,9 +2083,9 @@ public:
       http_headers extra = request.headers();
       req.headers.insert(req.headers.end(), extra.begin(), extra.end());
     }
-    if constexpr (Request::has_body) {
+    if constexpr (detail::has_fields<Request>::value) {
       req.headers.emplace_back("Content-Type", "application/json");
-      req.body = nlohmann::json(request).dump();
+      req.body = detail::object_of(request).dump();
     }
     return req;
   }
@@ -4853,29 +4995,20 @@ using webhook_server = basic_webhook_server<httplib_server_transport>;
 #else
 #define LANGGRAPH_WEBHOOKS_DETAIL_INSTANTIATION extern template
 #endif
-#define LANGGRAPH_WEBHOOKS_DETAIL_SEND(R)                                                          \
+// send<R> for each request sent with send(); those sent with stream() take the caller's callback.
+#define LANGGRAPH_WEBHOOKS_DETAIL_INSTANTIATE_send(R)                                              \
   LANGGRAPH_WEBHOOKS_DETAIL_INSTANTIATION R::response_type                                        \
   basic_client<httplib_client_transport>::send<R>(const R &, bool);
+#define LANGGRAPH_WEBHOOKS_DETAIL_INSTANTIATE_stream(R)
+#define LANGGRAPH_WEBHOOKS_DETAIL_INSTANTIATE(R, how) LANGGRAPH_WEBHOOKS_DETAIL_INSTANTIATE_##how(R)
 
 LANGGRAPH_WEBHOOKS_DETAIL_INSTANTIATION class basic_client<httplib_client_transport>;
-LANGGRAPH_WEBHOOKS_DETAIL_SEND(create_run_request)
-LANGGRAPH_WEBHOOKS_DETAIL_SEND(wait_run_request)
-LANGGRAPH_WEBHOOKS_DETAIL_SEND(create_run_stateless_request)
-LANGGRAPH_WEBHOOKS_DETAIL_SEND(wait_run_stateless_request)
-LANGGRAPH_WEBHOOKS_DETAIL_SEND(create_thread_cron_request)
-LANGGRAPH_WEBHOOKS_DETAIL_SEND(create_cron_request)
-LANGGRAPH_WEBHOOKS_DETAIL_SEND(search_assistants_request)
-LANGGRAPH_WEBHOOKS_DETAIL_SEND(create_thread_request)
-LANGGRAPH_WEBHOOKS_DETAIL_SEND(get_run_request)
-LANGGRAPH_WEBHOOKS_DETAIL_SEND(join_run_request)
-LANGGRAPH_WEBHOOKS_DETAIL_SEND(cancel_run_request)
-LANGGRAPH_WEBHOOKS_DETAIL_SEND(search_crons_request)
-LANGGRAPH_WEBHOOKS_DETAIL_SEND(delete_cron_request)
-LANGGRAPH_WEBHOOKS_DETAIL_SEND(get_info_request)
-LANGGRAPH_WEBHOOKS_DETAIL_SEND(get_ok_request)
+LANGGRAPH_WEBHOOKS_REQUESTS(LANGGRAPH_WEBHOOKS_DETAIL_INSTANTIATE)
 LANGGRAPH_WEBHOOKS_DETAIL_INSTANTIATION class basic_webhook_server<httplib_server_transport>;
 
-#undef LANGGRAPH_WEBHOOKS_DETAIL_SEND
+#undef LANGGRAPH_WEBHOOKS_DETAIL_INSTANTIATE
+#undef LANGGRAPH_WEBHOOKS_DETAIL_INSTANTIATE_stream
+#undef LANGGRAPH_WEBHOOKS_DETAIL_INSTANTIATE_send
 #undef LANGGRAPH_WEBHOOKS_DETAIL_INSTANTIATION
 #endif
 

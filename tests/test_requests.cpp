@@ -28,7 +28,7 @@ lgw::http_request sent(const Request &req, int status = 200, std::string answer 
 json body_of(const lgw::http_request &r) { return r.body.empty() ? json() : json::parse(r.body); }
 
 // The fields every run-creating request shares, all set.
-void fill(lgw::run_create_fields &f) {
+template <class R> void fill_run(R &f) {
   f.assistant_id = "agent";
   f.input = {{"messages", {{{"role", "human"}, {"content", "Hello!"}}}}};
   f.command = {{"resume", "yes"}};
@@ -70,26 +70,29 @@ json filled_run_json() {
   };
 }
 
-void fill(lgw::thread_run_fields &f) {
-  f.checkpoint = lgw::checkpoint{std::string(tid), std::string(""), std::string("cp-1"),
-                                 json{{"", "cp-0"}}};
+// ... and those of runs on an existing thread.
+template <class R> void fill_thread_run(R &f) {
+  fill_run(f);
+  f.thread_id = tid;
+  f.checkpoint = lgw::checkpoint{std::string(tid), std::string(""), std::string("cp-1"), json{{"", "cp-0"}}};
   f.checkpoint_id = "1ef4d1c0-0000-6000-8000-000000000001";
   f.multitask_strategy = lgw::multitask_strategy::enqueue;
   f.if_not_exists = lgw::if_not_exists::create;
 }
 
 json filled_thread_run_json() {
-  return {
+  json j = filled_run_json();
+  j.update({
       {"checkpoint",
-       {{"thread_id", tid}, {"checkpoint_ns", ""}, {"checkpoint_id", "cp-1"},
-        {"checkpoint_map", {{"", "cp-0"}}}}},
+       {{"thread_id", tid}, {"checkpoint_ns", ""}, {"checkpoint_id", "cp-1"}, {"checkpoint_map", {{"", "cp-0"}}}}},
       {"checkpoint_id", "1ef4d1c0-0000-6000-8000-000000000001"},
       {"multitask_strategy", "enqueue"},
       {"if_not_exists", "create"},
-  };
+  });
+  return j;
 }
 
-void fill(lgw::cron_fields &f) {
+template <class R> void fill_cron(R &f) {
   f.schedule = "*/5 * * * *";
   f.assistant_id = "agent";
   f.timezone = "America/New_York";
@@ -136,248 +139,263 @@ json merged(json a, const json &b) {
   return a;
 }
 
+// What one request must put on the wire: method, target and body (null: none) — once with only
+// its required fields set, once with every field set.
+template <class R> struct wire {
+  R request;
+  std::string method, target;
+  json body;
+};
+template <class R> struct sample {
+  wire<R> minimal, full;
+};
+
+// The samples of every request. A request listed in LANGGRAPH_WEBHOOKS_REQUESTS without one here
+// does not compile: a new endpoint comes with its test.
+template <class R> sample<R> sample_of() {
+  static_assert(sizeof(R) == 0, "add a sample_of<R>() for this request in tests/test_requests.cpp");
+  return {};
+}
+
+template <> sample<lgw::create_run_request> sample_of() {
+  lgw::create_run_request min;
+  min.thread_id = tid;
+  min.assistant_id = "agent";
+  lgw::create_run_request full;
+  fill_thread_run(full);
+  const std::string target = std::string("/threads/") + tid + "/runs";
+  return {{min, "POST", target, {{"assistant_id", "agent"}}}, {full, "POST", target, filled_thread_run_json()}};
+}
+
+template <> sample<lgw::stream_run_request> sample_of() {
+  lgw::stream_run_request min;
+  min.thread_id = tid;
+  min.assistant_id = "agent";
+  lgw::stream_run_request full;
+  fill_thread_run(full);
+  full.on_disconnect = lgw::on_disconnect::continue_;
+  const std::string target = std::string("/threads/") + tid + "/runs/stream";
+  return {{min, "POST", target, {{"assistant_id", "agent"}}},
+          {full, "POST", target, merged(filled_thread_run_json(), {{"on_disconnect", "continue"}})}};
+}
+
+template <> sample<lgw::wait_run_request> sample_of() {
+  lgw::wait_run_request min;
+  min.thread_id = tid;
+  min.assistant_id = "agent";
+  lgw::wait_run_request full;
+  fill_thread_run(full);
+  full.on_disconnect = lgw::on_disconnect::cancel;
+  const std::string target = std::string("/threads/") + tid + "/runs/wait";
+  return {{min, "POST", target, {{"assistant_id", "agent"}}},
+          {full, "POST", target, merged(filled_thread_run_json(), {{"on_disconnect", "cancel"}})}};
+}
+
+template <> sample<lgw::create_run_stateless_request> sample_of() {
+  lgw::create_run_stateless_request min;
+  min.assistant_id = "agent";
+  lgw::create_run_stateless_request full;
+  fill_run(full);
+  full.on_completion = lgw::on_completion::keep;
+  return {{min, "POST", "/runs", {{"assistant_id", "agent"}}},
+          {full, "POST", "/runs", merged(filled_run_json(), {{"on_completion", "keep"}})}};
+}
+
+template <> sample<lgw::stream_run_stateless_request> sample_of() {
+  lgw::stream_run_stateless_request min;
+  min.assistant_id = "agent";
+  lgw::stream_run_stateless_request full;
+  fill_run(full);
+  full.on_disconnect = lgw::on_disconnect::cancel;
+  full.on_completion = lgw::on_completion::delete_;
+  return {{min, "POST", "/runs/stream", {{"assistant_id", "agent"}}},
+          {full, "POST", "/runs/stream",
+           merged(filled_run_json(), {{"on_disconnect", "cancel"}, {"on_completion", "delete"}})}};
+}
+
+template <> sample<lgw::wait_run_stateless_request> sample_of() {
+  lgw::wait_run_stateless_request min;
+  min.assistant_id = "agent";
+  lgw::wait_run_stateless_request full;
+  fill_run(full);
+  full.on_disconnect = lgw::on_disconnect::continue_;
+  full.on_completion = lgw::on_completion::keep;
+  return {{min, "POST", "/runs/wait", {{"assistant_id", "agent"}}},
+          {full, "POST", "/runs/wait",
+           merged(filled_run_json(), {{"on_disconnect", "continue"}, {"on_completion", "keep"}})}};
+}
+
+template <> sample<lgw::get_run_request> sample_of() {
+  const std::string target = std::string("/threads/") + tid + "/runs/r-1";
+  return {{{tid, "r-1"}, "GET", target, nullptr}, {{tid, "r-1"}, "GET", target, nullptr}};
+}
+
+template <> sample<lgw::join_run_request> sample_of() {
+  const std::string target = std::string("/threads/") + tid + "/runs/r-1/join";
+  return {{{tid, "r-1", std::nullopt}, "GET", target, nullptr},
+          {{tid, "r-1", true}, "GET", target + "?cancel_on_disconnect=true", nullptr}};
+}
+
+template <> sample<lgw::join_stream_request> sample_of() {
+  const std::string target = std::string("/threads/") + tid + "/runs/r-1/stream";
+  lgw::join_stream_request full{tid, "r-1", true, {lgw::stream_mode::values, lgw::stream_mode::messages_tuple}, "7"};
+  return {{{tid, "r-1", std::nullopt, {}, std::nullopt}, "GET", target, nullptr},
+          {full, "GET", target + "?cancel_on_disconnect=true&stream_mode=values&stream_mode=messages-tuple", nullptr}};
+}
+
+template <> sample<lgw::cancel_run_request> sample_of() {
+  const std::string target = std::string("/threads/") + tid + "/runs/r-1/cancel";
+  return {{{tid, "r-1", std::nullopt, std::nullopt}, "POST", target, nullptr},
+          {{tid, "r-1", true, lgw::cancel_action::rollback}, "POST", target + "?wait=true&action=rollback", nullptr}};
+}
+
+template <> sample<lgw::create_thread_cron_request> sample_of() {
+  lgw::create_thread_cron_request min;
+  min.thread_id = tid;
+  min.assistant_id = "agent";
+  min.schedule = "0 * * * *";
+  lgw::create_thread_cron_request full;
+  fill_cron(full);
+  full.thread_id = tid;
+  full.multitask_strategy = lgw::multitask_strategy::reject;
+  const std::string target = std::string("/threads/") + tid + "/runs/crons";
+  return {{min, "POST", target, {{"assistant_id", "agent"}, {"schedule", "0 * * * *"}}},
+          {full, "POST", target, merged(filled_cron_json(), {{"multitask_strategy", "reject"}})}};
+}
+
+template <> sample<lgw::create_cron_request> sample_of() {
+  lgw::create_cron_request min;
+  min.assistant_id = "agent";
+  min.schedule = "0 9 * * 1";
+  lgw::create_cron_request full;
+  fill_cron(full);
+  full.on_run_completed = lgw::on_run_completed::keep;
+  return {{min, "POST", "/runs/crons", {{"assistant_id", "agent"}, {"schedule", "0 9 * * 1"}}},
+          {full, "POST", "/runs/crons", merged(filled_cron_json(), {{"on_run_completed", "keep"}})}};
+}
+
+template <> sample<lgw::search_crons_request> sample_of() {
+  lgw::search_crons_request full;
+  full.assistant_id = "a-1";
+  full.thread_id = tid;
+  full.enabled = false;
+  full.metadata = {{"k", "v"}};
+  full.limit = 5;
+  full.offset = 10;
+  full.sort_by = lgw::cron_sort_by::next_run_date;
+  full.sort_order = lgw::sort_order::asc;
+  full.select = {"cron_id"};
+  return {{{}, "POST", "/runs/crons/search", json::object()},
+          {full, "POST", "/runs/crons/search",
+           {{"assistant_id", "a-1"},
+            {"thread_id", tid},
+            {"enabled", false},
+            {"metadata", {{"k", "v"}}},
+            {"limit", 5},
+            {"offset", 10},
+            {"sort_by", "next_run_date"},
+            {"sort_order", "asc"},
+            {"select", {"cron_id"}}}}};
+}
+
+template <> sample<lgw::delete_cron_request> sample_of() {
+  return {{{"c-1"}, "DELETE", "/runs/crons/c-1", nullptr}, {{"c 1"}, "DELETE", "/runs/crons/c%201", nullptr}};
+}
+
+template <> sample<lgw::search_assistants_request> sample_of() {
+  lgw::search_assistants_request full;
+  full.metadata = {{"team", "a"}};
+  full.graph_id = "agent";
+  full.name = "ag";
+  full.limit = 10;
+  full.offset = 0;
+  full.sort_by = lgw::assistant_sort_by::created_at;
+  full.sort_order = lgw::sort_order::desc;
+  full.select = {"assistant_id", "config"};
+  return {{{}, "POST", "/assistants/search", json::object()},
+          {full, "POST", "/assistants/search",
+           {{"metadata", {{"team", "a"}}},
+            {"graph_id", "agent"},
+            {"name", "ag"},
+            {"limit", 10},
+            {"offset", 0},
+            {"sort_by", "created_at"},
+            {"sort_order", "desc"},
+            {"select", {"assistant_id", "config"}}}}};
+}
+
+template <> sample<lgw::create_thread_request> sample_of() {
+  lgw::create_thread_request full;
+  full.thread_id = tid;
+  full.metadata = {{"graph_id", "agent"}};
+  full.if_exists = lgw::if_exists::do_nothing;
+  full.ttl = lgw::thread_ttl{"delete", 60};
+  full.supersteps = json::array({{{"updates", {{{"values", {{"x", 1}}}, {"as_node", "prepare"}}}}}});
+  return {{{}, "POST", "/threads", json::object()},
+          {full, "POST", "/threads",
+           {{"thread_id", tid},
+            {"metadata", {{"graph_id", "agent"}}},
+            {"if_exists", "do_nothing"},
+            {"ttl", {{"strategy", "delete"}, {"ttl", 60.0}}},
+            {"supersteps", {{{"updates", {{{"values", {{"x", 1}}}, {"as_node", "prepare"}}}}}}}}}};
+}
+
+template <> sample<lgw::get_info_request> sample_of() {
+  return {{{}, "GET", "/info", nullptr}, {{}, "GET", "/info", nullptr}};
+}
+
+template <> sample<lgw::get_ok_request> sample_of() { return {{{}, "GET", "/ok", nullptr}, {{}, "GET", "/ok", nullptr}}; }
+
+// A plausible answer for the request's response type, so the client accepts it.
+template <class R> std::string answer_for() {
+  using T = typename R::response_type;
+  if constexpr (std::is_same_v<T, lgw::stream_result> || std::is_void_v<T>) return "";
+  else if constexpr (lgw::detail::is_vector<T>::value) return "[]";
+  else return "{}";
+}
+
+template <class R> void check_wire(const wire<R> &w, const char *which) {
+  CAPTURE(which);
+  const lgw::http_request got = sent(w.request, 200, answer_for<R>());
+  CHECK(got.method == w.method);
+  CHECK(got.method == R::method);
+  CHECK(got.target == w.target);
+  if (w.body.is_null()) {
+    CHECK(got.body.empty());
+    CHECK(got.header("Content-Type").empty());
+  } else {
+    CHECK(body_of(got) == w.body);
+    CHECK(got.header("Content-Type") == "application/json");
+    // path ids are in the path, never in the body
+    w.request.path([&](const char *key, const std::string &) { CHECK_FALSE(body_of(got).contains(key)); });
+  }
+}
+
+template <class R> void check_request(const char *name) {
+  CAPTURE(name);
+  const sample<R> s = sample_of<R>();
+  check_wire(s.minimal, "required fields only");
+  check_wire(s.full, "every field set");
+}
+
 } // namespace
 
-TEST_CASE("create_run_request: POST /threads/{thread_id}/runs") {
-  lgw::create_run_request r;
-  r.thread_id = tid;
-  r.assistant_id = "agent";
-  auto minimal = sent(r);
-  CHECK(minimal.method == "POST");
-  CHECK(minimal.target == std::string("/threads/") + tid + "/runs");
-  CHECK(body_of(minimal) == json{{"assistant_id", "agent"}});
-  CHECK(minimal.header("Content-Type") == "application/json");
-
-  fill(static_cast<lgw::run_create_fields &>(r));
-  fill(static_cast<lgw::thread_run_fields &>(r));
-  auto full = sent(r);
-  CHECK(full.target == std::string("/threads/") + tid + "/runs");
-  CHECK(body_of(full) == merged(filled_run_json(), filled_thread_run_json()));
-  CHECK_FALSE(body_of(full).contains("thread_id"));
+TEST_CASE("every request in LANGGRAPH_WEBHOOKS_REQUESTS: method, target and body on the wire") {
+#define LGW_TEST_CHECK_REQUEST(R, how) check_request<lgw::R>(#R);
+  LANGGRAPH_WEBHOOKS_REQUESTS(LGW_TEST_CHECK_REQUEST)
+#undef LGW_TEST_CHECK_REQUEST
 }
 
-TEST_CASE("stream_run_request: POST /threads/{thread_id}/runs/stream") {
-  lgw::stream_run_request r;
-  r.thread_id = tid;
-  r.assistant_id = "agent";
-  auto minimal = sent(r, 200, "");
-  CHECK(minimal.method == "POST");
-  CHECK(minimal.target == std::string("/threads/") + tid + "/runs/stream");
-  CHECK(body_of(minimal) == json{{"assistant_id", "agent"}});
-
-  fill(static_cast<lgw::run_create_fields &>(r));
-  fill(static_cast<lgw::thread_run_fields &>(r));
-  r.on_disconnect = lgw::on_disconnect::continue_;
-  auto full = sent(r, 200, "");
-  CHECK(body_of(full) == merged(merged(filled_run_json(), filled_thread_run_json()),
-                                {{"on_disconnect", "continue"}}));
+TEST_CASE("a false flag is left out of the query: the JS server reads \"false\" as true") {
+  auto cancel_nowait = sent(lgw::cancel_run_request{tid, "r-1", false, lgw::cancel_action::interrupt}, 202, "");
+  CHECK(cancel_nowait.target == std::string("/threads/") + tid + "/runs/r-1/cancel?action=interrupt");
+  CHECK(sent(lgw::join_run_request{tid, "r-1", false}).target == std::string("/threads/") + tid + "/runs/r-1/join");
 }
 
-TEST_CASE("wait_run_request: POST /threads/{thread_id}/runs/wait") {
-  lgw::wait_run_request r;
-  r.thread_id = tid;
-  r.assistant_id = "agent";
-  auto minimal = sent(r);
-  CHECK(minimal.method == "POST");
-  CHECK(minimal.target == std::string("/threads/") + tid + "/runs/wait");
-  CHECK(body_of(minimal) == json{{"assistant_id", "agent"}});
-
-  fill(static_cast<lgw::run_create_fields &>(r));
-  fill(static_cast<lgw::thread_run_fields &>(r));
-  r.on_disconnect = lgw::on_disconnect::cancel;
-  CHECK(body_of(sent(r)) == merged(merged(filled_run_json(), filled_thread_run_json()),
-                                   {{"on_disconnect", "cancel"}}));
-}
-
-TEST_CASE("create_run_stateless_request: POST /runs") {
-  lgw::create_run_stateless_request r;
-  r.assistant_id = "agent";
-  auto minimal = sent(r);
-  CHECK(minimal.method == "POST");
-  CHECK(minimal.target == "/runs");
-  CHECK(body_of(minimal) == json{{"assistant_id", "agent"}});
-
-  fill(r);
-  r.on_completion = lgw::on_completion::keep;
-  CHECK(body_of(sent(r)) == merged(filled_run_json(), {{"on_completion", "keep"}}));
-}
-
-TEST_CASE("stream_run_stateless_request: POST /runs/stream") {
-  lgw::stream_run_stateless_request r;
-  r.assistant_id = "agent";
-  auto minimal = sent(r, 200, "");
-  CHECK(minimal.method == "POST");
-  CHECK(minimal.target == "/runs/stream");
-  CHECK(body_of(minimal) == json{{"assistant_id", "agent"}});
-
-  fill(r);
-  r.on_disconnect = lgw::on_disconnect::cancel;
-  r.on_completion = lgw::on_completion::delete_;
-  CHECK(body_of(sent(r, 200, "")) ==
-        merged(filled_run_json(), {{"on_disconnect", "cancel"}, {"on_completion", "delete"}}));
-}
-
-TEST_CASE("wait_run_stateless_request: POST /runs/wait") {
-  lgw::wait_run_stateless_request r;
-  r.assistant_id = "agent";
-  auto minimal = sent(r);
-  CHECK(minimal.method == "POST");
-  CHECK(minimal.target == "/runs/wait");
-  CHECK(body_of(minimal) == json{{"assistant_id", "agent"}});
-
-  fill(r);
-  r.on_disconnect = lgw::on_disconnect::continue_;
-  r.on_completion = lgw::on_completion::keep;
-  CHECK(body_of(sent(r)) ==
-        merged(filled_run_json(), {{"on_disconnect", "continue"}, {"on_completion", "keep"}}));
-}
-
-TEST_CASE("create_thread_cron_request: POST /threads/{thread_id}/runs/crons") {
-  lgw::create_thread_cron_request r;
-  r.thread_id = tid;
-  r.assistant_id = "agent";
-  r.schedule = "0 * * * *";
-  auto minimal = sent(r);
-  CHECK(minimal.method == "POST");
-  CHECK(minimal.target == std::string("/threads/") + tid + "/runs/crons");
-  CHECK(body_of(minimal) == json{{"assistant_id", "agent"}, {"schedule", "0 * * * *"}});
-
-  fill(r);
-  r.multitask_strategy = lgw::multitask_strategy::reject;
-  auto full = body_of(sent(r));
-  CHECK(full == merged(filled_cron_json(), {{"multitask_strategy", "reject"}}));
-  CHECK_FALSE(full.contains("on_run_completed"));
-  CHECK_FALSE(full.contains("command"));
-}
-
-TEST_CASE("create_cron_request: POST /runs/crons") {
-  lgw::create_cron_request r;
-  r.assistant_id = "agent";
-  r.schedule = "0 9 * * 1";
-  auto minimal = sent(r);
-  CHECK(minimal.method == "POST");
-  CHECK(minimal.target == "/runs/crons");
-  CHECK(body_of(minimal) == json{{"assistant_id", "agent"}, {"schedule", "0 9 * * 1"}});
-
-  fill(r);
-  r.on_run_completed = lgw::on_run_completed::keep;
-  auto full = body_of(sent(r));
-  CHECK(full == merged(filled_cron_json(), {{"on_run_completed", "keep"}}));
-  CHECK_FALSE(full.contains("multitask_strategy"));
-}
-
-TEST_CASE("search_assistants_request: POST /assistants/search") {
-  lgw::search_assistants_request r;
-  auto minimal = sent(r, 200, "[]");
-  CHECK(minimal.method == "POST");
-  CHECK(minimal.target == "/assistants/search");
-  CHECK(body_of(minimal) == json::object());
-
-  r.metadata = {{"team", "a"}};
-  r.graph_id = "agent";
-  r.name = "ag";
-  r.limit = 10;
-  r.offset = 0;
-  r.sort_by = lgw::assistant_sort_by::created_at;
-  r.sort_order = lgw::sort_order::desc;
-  r.select = {"assistant_id", "config"};
-  CHECK(body_of(sent(r, 200, "[]")) == json{{"metadata", {{"team", "a"}}},
-                                            {"graph_id", "agent"},
-                                            {"name", "ag"},
-                                            {"limit", 10},
-                                            {"offset", 0},
-                                            {"sort_by", "created_at"},
-                                            {"sort_order", "desc"},
-                                            {"select", {"assistant_id", "config"}}});
-}
-
-TEST_CASE("create_thread_request: POST /threads") {
-  lgw::create_thread_request r;
-  auto minimal = sent(r);
-  CHECK(minimal.method == "POST");
-  CHECK(minimal.target == "/threads");
-  CHECK(body_of(minimal) == json::object());
-
-  r.thread_id = tid;
-  r.metadata = {{"graph_id", "agent"}};
-  r.if_exists = lgw::if_exists::do_nothing;
-  r.ttl = lgw::thread_ttl{"delete", 60};
-  r.supersteps = json::array({{{"updates", {{{"values", {{"x", 1}}}, {"as_node", "prepare"}}}}}});
-  CHECK(body_of(sent(r)) ==
-        json{{"thread_id", tid},
-             {"metadata", {{"graph_id", "agent"}}},
-             {"if_exists", "do_nothing"},
-             {"ttl", {{"strategy", "delete"}, {"ttl", 60.0}}},
-             {"supersteps", {{{"updates", {{{"values", {{"x", 1}}}, {"as_node", "prepare"}}}}}}}});
-}
-
-TEST_CASE("get, join and cancel: paths and query, no body") {
-  auto get = sent(lgw::get_run_request{tid, "r-1"});
-  CHECK(get.method == "GET");
-  CHECK(get.target == std::string("/threads/") + tid + "/runs/r-1");
-  CHECK(get.body.empty());
-  CHECK(get.header("Content-Type").empty());
-
-  auto join = sent(lgw::join_run_request{tid, "r-1", std::nullopt});
-  CHECK(join.method == "GET");
-  CHECK(join.target == std::string("/threads/") + tid + "/runs/r-1/join");
-  auto join_cancel = sent(lgw::join_run_request{tid, "r-1", true});
-  CHECK(join_cancel.target ==
-        std::string("/threads/") + tid + "/runs/r-1/join?cancel_on_disconnect=true");
-
-  auto cancel = sent(lgw::cancel_run_request{tid, "r-1", std::nullopt, std::nullopt}, 202, "");
-  CHECK(cancel.method == "POST");
-  CHECK(cancel.target == std::string("/threads/") + tid + "/runs/r-1/cancel");
-  CHECK(cancel.body.empty());
-  auto cancel_all = sent(lgw::cancel_run_request{tid, "r-1", true, lgw::cancel_action::rollback},
-                         204, "");
-  CHECK(cancel_all.target ==
-        std::string("/threads/") + tid + "/runs/r-1/cancel?wait=true&action=rollback");
-  // A false flag is left out: the JS server reads "false" as true.
-  auto cancel_nowait =
-      sent(lgw::cancel_run_request{tid, "r-1", false, lgw::cancel_action::interrupt}, 202, "");
-  CHECK(cancel_nowait.target ==
-        std::string("/threads/") + tid + "/runs/r-1/cancel?action=interrupt");
-}
-
-TEST_CASE("crons: search and delete") {
-  lgw::search_crons_request s;
-  auto minimal = sent(s, 200, "[]");
-  CHECK(minimal.method == "POST");
-  CHECK(minimal.target == "/runs/crons/search");
-  CHECK(body_of(minimal) == json::object());
-  s.assistant_id = "a-1";
-  s.thread_id = tid;
-  s.enabled = false;
-  s.metadata = {{"k", "v"}};
-  s.limit = 5;
-  s.offset = 10;
-  s.sort_by = lgw::cron_sort_by::next_run_date;
-  s.sort_order = lgw::sort_order::asc;
-  s.select = {"cron_id"};
-  CHECK(body_of(sent(s, 200, "[]")) == json{{"assistant_id", "a-1"},
-                                            {"thread_id", tid},
-                                            {"enabled", false},
-                                            {"metadata", {{"k", "v"}}},
-                                            {"limit", 5},
-                                            {"offset", 10},
-                                            {"sort_by", "next_run_date"},
-                                            {"sort_order", "asc"},
-                                            {"select", {"cron_id"}}});
-
-  auto del = sent(lgw::delete_cron_request{"c 1"}, 204, "");
-  CHECK(del.method == "DELETE");
-  CHECK(del.target == "/runs/crons/c%201");
-  CHECK(del.body.empty());
-}
-
-TEST_CASE("info and ok") {
-  auto info = sent(lgw::get_info_request{}, 200, R"({"version":"1.5.1"})");
-  CHECK(info.method == "GET");
-  CHECK(info.target == "/info");
-  auto ok = sent(lgw::get_ok_request{}, 200, R"({"ok":true})");
-  CHECK(ok.method == "GET");
-  CHECK(ok.target == "/ok");
+TEST_CASE("join_stream_request: Last-Event-ID goes in a header") {
+  auto got = sent(lgw::join_stream_request{tid, "r-1", std::nullopt, {}, std::string("42")}, 200, "");
+  CHECK(got.header("Last-Event-ID") == "42");
+  CHECK(got.header("Accept") == "text/event-stream");
 }
 
 TEST_CASE("ids in the path are percent-encoded; an empty id is refused before sending") {
@@ -389,7 +407,7 @@ TEST_CASE("ids in the path are percent-encoded; an empty id is refused before se
   lgw::mock_client_transport mock;
   test::mock_client client(mock, "http://lg.test", test::no_key());
   r.thread_id.clear();
-  CHECK_THROWS_WITH_AS(client.runs().create(r), "create_run_request.thread_id is empty",
+  CHECK_THROWS_WITH_AS(client.runs().create(r), "POST /threads/{thread_id}/runs: thread_id is empty",
                        std::invalid_argument);
   CHECK_THROWS_AS(client.runs().get("t", ""), std::invalid_argument);
   CHECK_THROWS_AS(client.crons().remove(""), std::invalid_argument);
@@ -406,8 +424,9 @@ TEST_CASE("each request type reports its route and retry safety") {
   CHECK(lgw::get_run_request::idempotent);
   static_assert(std::is_same_v<lgw::wait_run_request::response_type, lgw::run_output>);
   static_assert(std::is_same_v<lgw::create_cron_request::response_type, lgw::cron>);
-  static_assert(std::is_aggregate_v<lgw::create_run_request>);
-  static_assert(std::is_aggregate_v<lgw::wait_run_stateless_request>);
+#define LGW_TEST_AGGREGATE(R, how) static_assert(std::is_aggregate_v<lgw::R>, #R " is an aggregate");
+  LANGGRAPH_WEBHOOKS_REQUESTS(LGW_TEST_AGGREGATE)
+#undef LGW_TEST_AGGREGATE
 }
 
 TEST_CASE("request structs serialise on their own with nlohmann::json") {

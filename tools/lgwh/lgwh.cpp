@@ -315,49 +315,47 @@ void add_payload_options(CLI::App &cmd, request_options &o) {
 template <class R, class = void> struct has_thread_id : std::false_type {};
 template <class R> struct has_thread_id<R, std::void_t<decltype(std::declval<R &>().thread_id)>> : std::true_type {};
 
-/// Sets a field that only the endpoints built on `Fields` take, or says which ones do.
-template <class Fields, class R, class T, class U>
-void set_field(R &r, const std::optional<T> &value, std::optional<U> Fields::*field, const char *flag,
-               const char *who) {
+/// Sets the member `member(r)` names when the request has it, or says which endpoints take it.
+/// `member` is a lambda like [](auto &x) -> decltype((x.field)) { return x.field; }.
+template <class R, class T, class Member>
+void set_field(R &r, const std::optional<T> &value, Member member, const char *flag, const char *who) {
   if (!value) return;
-  if constexpr (std::is_base_of_v<Fields, R>)
-    static_cast<Fields &>(r).*field = *value;
+  if constexpr (std::is_invocable_v<Member, R &>)
+    member(r) = *value;
   else
     throw usage_error(std::string(flag) + " applies only to " + who);
 }
+#define LGWH_MEMBER(field) [](auto &x) -> decltype((x.field)) { return x.field; }
 
 /// The request `R` for these options, before any call is made (so a usage error costs nothing);
 /// thread_id and (with --listen) webhook are filled in later.
 template <class R> R build_request(const request_options &o) {
   R r;
-  lgw::run_payload_fields &p = r;
-  p.assistant_id = o.assistant;
-  p.input = json_option(o.input, "--input");
-  p.metadata = json_option(o.metadata, "--metadata");
-  p.config = json_option(o.config, "--config");
-  p.context = json_option(o.context, "--context");
-  p.webhook = o.webhook;
-  p.interrupt_before = node_list_option(o.interrupt_before);
-  p.interrupt_after = node_list_option(o.interrupt_after);
-  p.stream_mode = o.stream_mode;
-  if (o.stream_subgraphs) p.stream_subgraphs = true;
-  if (o.stream_resumable) p.stream_resumable = true;
-  p.durability = o.durability;
+  r.assistant_id = o.assistant;
+  r.input = json_option(o.input, "--input");
+  r.metadata = json_option(o.metadata, "--metadata");
+  r.config = json_option(o.config, "--config");
+  r.context = json_option(o.context, "--context");
+  r.webhook = o.webhook;
+  r.interrupt_before = node_list_option(o.interrupt_before);
+  r.interrupt_after = node_list_option(o.interrupt_after);
+  r.stream_mode = o.stream_mode;
+  if (o.stream_subgraphs) r.stream_subgraphs = true;
+  if (o.stream_resumable) r.stream_resumable = true;
+  r.durability = o.durability;
+  const auto command = LGWH_MEMBER(command);
   if (o.command) {
-    if constexpr (std::is_base_of_v<lgw::run_create_fields, R>) r.command = json_option(o.command, "--command");
+    if constexpr (std::is_invocable_v<decltype(command), R &>) r.command = json_option(o.command, "--command");
   }
-  set_field(r, o.after_seconds, &lgw::run_create_fields::after_seconds, "--after-seconds", "runs");
-  set_field(r, o.multitask_strategy, &lgw::multitask_field::multitask_strategy, "--multitask-strategy",
+  set_field(r, o.after_seconds, LGWH_MEMBER(after_seconds), "--after-seconds", "runs");
+  set_field(r, o.multitask_strategy, LGWH_MEMBER(multitask_strategy), "--multitask-strategy",
             "runs and crons on a thread (not --stateless)");
-  set_field(r, o.if_not_exists, &lgw::thread_run_fields::if_not_exists, "--if-not-exists",
-            "runs on a thread (not --stateless)");
-  set_field(r, o.on_disconnect, &lgw::disconnect_field::on_disconnect, "--on-disconnect",
-            "--mode stream and --mode wait");
-  set_field(r, o.on_completion, &lgw::completion_field::on_completion, "--on-completion",
-            "stateless runs (--stateless)");
-  set_field(r, o.on_run_completed, &lgw::run_completed_field::on_run_completed, "--on-run-completed",
-            "crons without --thread");
-  if constexpr (std::is_base_of_v<lgw::cron_fields, R>) {
+  set_field(r, o.if_not_exists, LGWH_MEMBER(if_not_exists), "--if-not-exists", "runs on a thread (not --stateless)");
+  set_field(r, o.on_disconnect, LGWH_MEMBER(on_disconnect), "--on-disconnect", "--mode stream and --mode wait");
+  set_field(r, o.on_completion, LGWH_MEMBER(on_completion), "--on-completion", "stateless runs (--stateless)");
+  set_field(r, o.on_run_completed, LGWH_MEMBER(on_run_completed), "--on-run-completed", "crons without --thread");
+  const auto schedule = LGWH_MEMBER(schedule);
+  if constexpr (std::is_invocable_v<decltype(schedule), R &>) {
     r.schedule = o.schedule;
     r.timezone = o.timezone;
     r.end_time = o.end_time;
@@ -365,6 +363,7 @@ template <class R> R build_request(const request_options &o) {
   }
   return r;
 }
+#undef LGWH_MEMBER
 
 // ---- lgwh run -------------------------------------------------------------------------------
 
