@@ -97,6 +97,7 @@
 #ifndef _WIN32
 #include <netinet/tcp.h> // the receiver serves its connections itself
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #endif
 #endif
@@ -1849,14 +1850,15 @@ struct client_options {
   std::string ca_cert_path; ///< PEM bundle for https; empty for the system's
   /// Largest response body accepted (a /wait or /join result included): beyond it the call
   /// fails with kind invalid_response. Error responses are read up to 64 KiB, which holds their
-  /// message; streams are bounded per event instead (max_event_bytes).
-  std::size_t max_response_bytes = std::size_t(64) << 20;
+  /// message; streams are bounded per event instead (max_event_bytes). Parsed, JSON can take
+  /// many times its size (up to ~50x for an array of empty objects): lower it where that matters.
+  std::size_t max_response_bytes = std::size_t(32) << 20;
   /// A deadline for a whole call — its retries, back-off and a stream's rejoins included —
   /// apart from read_timeout (the longest silence): when it passes the call fails with kind
   /// timeout. Unset: none (a stream or a /wait may last as long as its run).
   std::optional<std::chrono::milliseconds> call_timeout;
-  /// Largest single server-sent event accepted from a stream.
-  std::size_t max_event_bytes = std::size_t(64) << 20;
+  /// Largest single server-sent event accepted from a stream (parsed: see max_response_bytes).
+  std::size_t max_event_bytes = std::size_t(32) << 20;
   /// Deepest nesting of arrays and objects accepted in JSON from the server (a response, an
   /// event's data); deeper is an invalid_response error. Bounds the stack that copying,
   /// comparing and dumping the parsed values use.
@@ -1871,6 +1873,15 @@ struct client_options {
 };
 
 namespace detail {
+// At most `limit` bytes of `s` (never splitting a UTF-8 sequence), with "…" when cut.
+inline std::string shorten(std::string s, std::size_t limit = 2000) {
+  if (s.size() <= limit) return s;
+  std::size_t n = limit;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  s.resize(n);
+  return s + "…";
+}
+
 // How much of an error response is kept: its message is at the start.
 inline constexpr std::size_t max_error_body_bytes = std::size_t(64) << 10;
 
@@ -1896,10 +1907,7 @@ inline std::string api_key_from_env() {
 // {message}), else the text itself — the order the Python SDK uses. At most 2,000 bytes.
 inline std::string server_message(const std::string &body, std::size_t max_depth) {
   constexpr std::size_t limit = 2000;
-  auto cut = [](std::string s) {
-    if (s.size() > limit) s = s.substr(0, limit) + "…";
-    return s;
-  };
+  auto cut = [](std::string s) { return shorten(std::move(s), limit); };
   auto text = [&](const nlohmann::json &v) { return cut(v.is_string() ? v.get<std::string>() : v.dump()); };
   const auto j = json_deeper_than(body, max_depth) ? nlohmann::json() : nlohmann::json::parse(body, nullptr, false);
   if (j.is_object()) {
@@ -1993,6 +2001,8 @@ struct rejoin_request {
   http_headers headers() const { return {{"Last-Event-ID", last_event_id}}; }
 };
 
+// A run's error from the `error` event of a stream: the {error, message} object, a string, or
+// anything else as (at most 2,000 bytes of) JSON text.
 inline run_error run_error_from(const nlohmann::json &data) {
   run_error e;
   if (data.is_string()) {
@@ -2000,9 +2010,9 @@ inline run_error run_error_from(const nlohmann::json &data) {
   } else if (data.is_object()) {
     if (data.contains("error") && data["error"].is_string()) e.error = data["error"].get<std::string>();
     if (data.contains("message") && data["message"].is_string()) e.message = data["message"].get<std::string>();
-    else e.message = data.dump();
+    else e.message = shorten(data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   } else {
-    e.message = data.dump();
+    e.message = shorten(data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   }
   return e;
 }
@@ -2121,7 +2131,8 @@ private:
   // When a call started now must end (call_timeout), if ever.
   std::optional<std::chrono::steady_clock::time_point> deadline() const {
     if (!options_.call_timeout) return std::nullopt;
-    return std::chrono::steady_clock::now() + *options_.call_timeout;
+    const auto ten_years = std::chrono::milliseconds(std::chrono::hours(24 * 365 * 10)); // no clock overflow
+    return std::chrono::steady_clock::now() + std::min(*options_.call_timeout, ten_years);
   }
   // Waits `d` before another attempt of `req`; throws the timeout error when that would end
   // after the call's deadline.
@@ -2785,6 +2796,24 @@ inline std::string unescape_json_string(std::string_view token) {
   if (s.find('\\') == std::string_view::npos) return std::string(s);
   return nlohmann::json::parse(token).get<std::string>();
 }
+
+// A webhook's `error` (valid JSON text) without building a DOM of it, however large: a string,
+// or the string members `error` and `message` of an object, else at most 2,000 bytes of text.
+inline run_error run_error_of_text(std::string_view v) {
+  run_error e;
+  if (v.front() == '"') {
+    e.message = unescape_json_string(v);
+  } else if (v.front() == '{') {
+    json_scanner(v).scan([&](std::string_view key, std::size_t b, std::size_t end) {
+      const std::string_view value = v.substr(b, end - b);
+      if (value.front() != '"') return;
+      if (key == "error") e.error = unescape_json_string(value);
+      if (key == "message") e.message = unescape_json_string(value);
+    });
+  }
+  if (e.message.empty() && v.front() != '"') e.message = shorten(std::string(v));
+  return e;
+}
 } // namespace detail
 
 namespace detail {
@@ -2921,7 +2950,7 @@ inline webhook_event webhook_event::from_body(std::string body, query_params que
     else if (key == "values") keep(ev.values_);
     else if (key == "kwargs") keep(ev.kwargs_);
     else if (key == "metadata") keep(ev.metadata_);
-    else if (key == "error" && v != "null") ev.error = detail::run_error_from(nlohmann::json::parse(v));
+    else if (key == "error" && v != "null") ev.error = detail::run_error_of_text(v);
   });
   if (!valid && scanner.too_deep()) throw payload_error(false, "not a LangGraph run payload: " + scanner.error());
   if (!valid) throw payload_error(true, "the body is not JSON: " + scanner.error());
@@ -3049,7 +3078,7 @@ struct webhook_server_options {
   /// a load balancer); its path defaults to `path`.
   std::string public_url;
   /// Events kept for wait_for() and for recognising repeated deliveries: the newest ones, at
-  /// most this many, this many bytes of payload, and this old.
+  /// most this many, this many bytes (payload, query parameters and bookkeeping), this old.
   std::size_t recent_events = 1024;
   std::size_t recent_bytes = std::size_t(64) << 20;
   std::chrono::seconds recent_for{600};
@@ -3488,6 +3517,17 @@ inline http_response body_too_large(std::size_t max) {
   return reply(413, "body larger than " + std::to_string(max) + " bytes");
 }
 
+// The bytes an accepted event holds while it is kept (its strings and query pairs, the key
+// under which it is remembered twice, and the map entries): what recent_bytes counts.
+inline std::size_t footprint(const webhook_event &e, const std::string &key) {
+  std::size_t n = e.body.capacity() + e.run_id.capacity() * 2 + e.thread_id.capacity() + e.assistant_id.capacity() +
+                  e.status_text.capacity() + key.capacity() * 2 + 256;
+  n += e.query.capacity() * sizeof(query_params::value_type);
+  for (const auto &q : e.query) n += q.first.capacity() + q.second.capacity();
+  if (e.error) n += e.error->error.capacity() + e.error->message.capacity();
+  return n;
+}
+
 // The dedupe key of a delivery: (run_id, status), length-prefixed so no two pairs meet.
 inline std::string delivery_key(const std::string &run_id, const std::string &status) {
   return std::to_string(run_id.size()) + ':' + run_id + status;
@@ -3606,6 +3646,7 @@ public:
   /// after it returned without throwing), waiting up to `timeout`; also finds events accepted
   /// before the call (kept for `recent_for`, at most `recent_events`). nullopt on timeout.
   std::optional<webhook_event> wait_for(const std::string &run_id, std::chrono::milliseconds timeout) {
+    timeout = std::min(timeout, std::chrono::milliseconds(std::chrono::hours(24 * 365 * 10))); // no clock overflow
     std::unique_lock<std::mutex> lock(m_);
     std::optional<webhook_event> found;
     arrived_.wait_for(lock, timeout, [&] {
@@ -3646,6 +3687,7 @@ private:
     std::shared_ptr<const webhook_event> event;
     std::string key; // detail::delivery_key
     clock::time_point at;
+    std::size_t bytes; // detail::footprint
   };
 
   http_response rejected(int status, std::string why, http_headers headers = {}) {
@@ -3677,7 +3719,7 @@ private:
   // key lives exactly as long as its delivery is in progress or its event is in order_.
   std::unordered_map<std::string, bool> seen_;
   std::deque<recent> order_;    // every kept event, oldest first
-  std::size_t order_bytes_ = 0; // their payload bytes
+  std::size_t order_bytes_ = 0; // their footprint
   webhook_server_stats stats_;
 };
 
@@ -3704,8 +3746,9 @@ template <class S> void basic_webhook_server<S>::keep(std::shared_ptr<const webh
   const auto now = clock::now();
   seen_[key] = true;
   by_run_[event->run_id] = event;
-  order_bytes_ += event->body.size();
-  order_.push_back(recent{std::move(event), std::move(key), now});
+  const std::size_t bytes = detail::footprint(*event, key);
+  order_bytes_ += bytes;
+  order_.push_back(recent{std::move(event), std::move(key), now, bytes});
   forget_old(now);
   arrived_.notify_all();
 }
@@ -3717,7 +3760,7 @@ template <class S> void basic_webhook_server<S>::forget_old(clock::time_point no
     seen_.erase(r.key);
     auto ev = by_run_.find(r.event->run_id); // unless a newer event of the run replaced it
     if (ev != by_run_.end() && ev->second == r.event) by_run_.erase(ev);
-    order_bytes_ -= r.event->body.size();
+    order_bytes_ -= r.bytes;
     order_.pop_front();
   }
 }
@@ -4085,9 +4128,19 @@ template <class C> void disable_path_encoding(C &cli) {
 
 // Stops the clients whose call passed its deadline: ClientImpl::stop() shuts down the socket of
 // a request in flight, which then fails at once, on every version. (ClientImpl::set_max_timeout,
-// 0.18 on, bounds each wait but not a server that trickles a byte at a time.)
+// 0.18 on, bounds each wait but not a server that trickles a byte at a time.) The connect is
+// bounded apart: its timeout is cut to the time left.
 class client_watchdog {
 public:
+  /// One watched call; forget() it when the call returns.
+  struct call {
+    std::mutex m; // held while stopping the client, so that forget() waits for that to end
+    httplib::ClientImpl *client;
+    steady_clock::time_point deadline;
+    std::atomic<bool> over{false};
+    call(httplib::ClientImpl *c, steady_clock::time_point d) : client(c), deadline(d) {}
+  };
+
   ~client_watchdog() {
     {
       std::lock_guard<std::mutex> lock(m_);
@@ -4096,30 +4149,47 @@ public:
     cv_.notify_one();
     if (thread_.joinable()) thread_.join();
   }
-  void watch(httplib::ClientImpl *c, steady_clock::time_point deadline) {
+  std::shared_ptr<call> watch(httplib::ClientImpl *c, steady_clock::time_point deadline) {
+    auto w = std::make_shared<call>(c, deadline);
     std::lock_guard<std::mutex> lock(m_);
-    calls_.emplace_back(c, deadline);
+    calls_.push_back(w);
     if (!thread_.joinable()) thread_ = std::thread([this] { loop(); });
     cv_.notify_one();
+    return w;
   }
-  void forget(httplib::ClientImpl *c) { // before the client is used again or destroyed
-    std::lock_guard<std::mutex> lock(m_);
-    calls_.erase(std::remove_if(calls_.begin(), calls_.end(), [c](const auto &w) { return w.first == c; }), calls_.end());
+  /// After this, the client is never stopped for this call.
+  static void forget(call &w) {
+    std::lock_guard<std::mutex> lock(w.m);
+    w.over = true;
   }
 
 private:
   void loop() {
+    std::vector<std::shared_ptr<call>> due;
     std::unique_lock<std::mutex> lock(m_);
     while (!stopping_) {
-      auto next = steady_clock::time_point::max();
       const auto now = steady_clock::now();
-      for (auto &w : calls_) {
-        if (w.first && w.second <= now) {
-          w.first->stop();
-          w.first = nullptr; // stopped once
-        } else if (w.first) {
-          next = std::min(next, w.second);
+      auto next = steady_clock::time_point::max();
+      due.clear();
+      calls_.erase(std::remove_if(calls_.begin(), calls_.end(),
+                                  [&](const std::shared_ptr<call> &w) {
+                                    if (w->over) return true;
+                                    if (w->deadline > now) {
+                                      next = std::min(next, w->deadline);
+                                      return false;
+                                    }
+                                    due.push_back(w);
+                                    return true;
+                                  }),
+                   calls_.end());
+      if (!due.empty()) { // stopping a client may wait for its connect: not with m_ held
+        lock.unlock();
+        for (auto &w : due) {
+          std::lock_guard<std::mutex> stopping(w->m);
+          if (!w->over) w->client->stop();
         }
+        lock.lock();
+        continue;
       }
       if (next == steady_clock::time_point::max())
         cv_.wait(lock);
@@ -4129,7 +4199,7 @@ private:
   }
   std::mutex m_;
   std::condition_variable cv_;
-  std::vector<std::pair<httplib::ClientImpl *, steady_clock::time_point>> calls_;
+  std::vector<std::shared_ptr<call>> calls_;
   bool stopping_ = false;
   std::thread thread_;
 };
@@ -4150,11 +4220,19 @@ inline constexpr std::size_t max_response_head_bytes = std::size_t(102) * 8192;
 class bounded_head_client final : public httplib::ClientImpl {
 public:
   using httplib::ClientImpl::ClientImpl;
-  /// Bytes read before the head ended; `head_done` is set by the transport's response handler.
-  std::size_t head_bytes = 0;
-  bool head_done = false;
-  bool head_too_large = false;
+  // Per call: bytes read before the head ended (`head_done` is set by the transport's response
+  // handler), and after it, next to the body bytes the transport received (`delivered`): the
+  // difference is framing (chunk-size lines), which 0.11 reads without a bound too.
+  std::size_t head_bytes = 0, body_read = 0, delivered = 0, status_line = 0;
+  bool head_done = false, status_line_done = false;
+  const char *refused = nullptr; // why the stream refused to read on
   std::chrono::milliseconds read_timeout{300000}, write_timeout{300000};
+
+  void begin_call() {
+    head_bytes = body_read = delivered = status_line = 0;
+    head_done = status_line_done = false;
+    refused = nullptr;
+  }
 
 private:
   class stream final : public httplib::Stream {
@@ -4164,14 +4242,22 @@ private:
     bool is_writable() const override { return wait_socket(s_, POLLOUT, steady_clock::now() + c_.write_timeout); }
     ssize_t read(char *p, size_t n) override {
       if (at_ == size_) { // cpp-httplib reads heads a byte at a time: buffer like its own stream
-        if (!c_.head_done && c_.head_bytes >= max_response_head_bytes) {
-          c_.head_too_large = true;
-          return -1;
-        }
-        if (!is_readable()) return -1;
+        if (!c_.head_done && c_.head_bytes >= max_response_head_bytes) c_.refused = "response head larger than 816 KiB";
+        if (c_.head_done && c_.body_read > c_.delivered + (std::size_t(1) << 20))
+          c_.refused = "more than 1 MiB of chunked framing in the response body";
+        if (c_.refused || !is_readable()) return -1;
         const auto got = ::recv(s_, buf_, sizeof(buf_), 0);
         if (got <= 0) return got;
-        if (!c_.head_done) c_.head_bytes += std::size_t(got);
+        if (!c_.status_line_done) { // 0.11 parses the status line with a regex that recurses per byte
+          const void *lf = std::memchr(buf_, '\n', std::size_t(got));
+          c_.status_line += lf ? std::size_t(static_cast<const char *>(lf) - buf_) : std::size_t(got);
+          c_.status_line_done = lf != nullptr;
+          if (c_.status_line > 1024) {
+            c_.refused = "status line longer than 1024 bytes";
+            return -1;
+          }
+        }
+        (c_.head_done ? c_.body_read : c_.head_bytes) += std::size_t(got);
         at_ = 0;
         size_ = std::size_t(got);
       }
@@ -4251,6 +4337,7 @@ public:
     };
     hreq.content_receiver = [&](const char *data, std::size_t n, std::uint64_t, std::uint64_t) {
       last_read = steady_clock::now();
+      count_delivered(*cli, n);
       if (!on_chunk) {
         out.body.append(data, n);
         return true;
@@ -4260,11 +4347,11 @@ public:
       return false;
     };
 
-    begin_call(*cli, req.deadline);
+    const auto watched = begin_call(*cli, req.deadline);
     httplib::Response hres;
     httplib::Error err = httplib::Error::Success;
     const bool ok = cli->send(hreq, hres, err);
-    end_call(*cli, req.deadline);
+    if (watched) detail::client_watchdog::forget(*watched);
     if (ok) {
       if (out.status == 0) out.status = hres.status;
       release(std::move(cli));
@@ -4329,21 +4416,32 @@ private:
     if (s_->idle.size() < max_idle) s_->idle.push_back(std::move(c));
   }
 
-  // The deadline of one call.
-  void begin_call(httplib::ClientImpl &c, const std::optional<steady_clock::time_point> &deadline) {
+  // The deadline of one call: the connect cut to the time left, the rest watched.
+  std::shared_ptr<detail::client_watchdog::call> begin_call(httplib::ClientImpl &c,
+                                                           const std::optional<steady_clock::time_point> &deadline) {
 #ifndef CPPHTTPLIB_HEADER_MAX_COUNT
-    if (auto *b = dynamic_cast<detail::bounded_head_client *>(&c)) b->head_bytes = 0, b->head_done = b->head_too_large = false;
+    if (auto *b = dynamic_cast<detail::bounded_head_client *>(&c)) b->begin_call();
 #endif
-    if (deadline) s_->watchdog.watch(&c, *deadline);
-  }
-  void end_call(httplib::ClientImpl &c, const std::optional<steady_clock::time_point> &deadline) {
-    if (deadline) s_->watchdog.forget(&c);
+    if (!deadline) {
+      c.set_connection_timeout(s_->connect_timeout);
+      return nullptr;
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - steady_clock::now());
+    c.set_connection_timeout(std::max(std::min(left, s_->connect_timeout), std::chrono::milliseconds(1)));
+    return s_->watchdog.watch(&c, *deadline);
   }
   static void mark_head_done(httplib::ClientImpl &c) {
 #ifndef CPPHTTPLIB_HEADER_MAX_COUNT
     if (auto *b = dynamic_cast<detail::bounded_head_client *>(&c)) b->head_done = true;
 #else
     (void)c;
+#endif
+  }
+  static void count_delivered(httplib::ClientImpl &c, std::size_t n) {
+#ifndef CPPHTTPLIB_HEADER_MAX_COUNT
+    if (auto *b = dynamic_cast<detail::bounded_head_client *>(&c)) b->delivered += n;
+#else
+    (void)c, (void)n;
 #endif
   }
 
@@ -4353,8 +4451,8 @@ private:
     if (deadline && steady_clock::now() >= *deadline - std::chrono::milliseconds(5))
       return {error_kind::timeout, "no complete response before the call's deadline (client_options::call_timeout)" + where, true};
 #ifndef CPPHTTPLIB_HEADER_MAX_COUNT
-    if (auto *b = dynamic_cast<detail::bounded_head_client *>(&c); b && b->head_too_large)
-      return {error_kind::invalid_response, "response head larger than " + std::to_string(detail::max_response_head_bytes) + " bytes" + where, true};
+    if (auto *b = dynamic_cast<detail::bounded_head_client *>(&c); b && b->refused)
+      return {error_kind::invalid_response, std::string(b->refused) + where, true};
 #else
     (void)c;
 #endif
@@ -4461,20 +4559,22 @@ struct connection_stats {
 
 namespace detail {
 
-// Connections answered 503 at max_connections: the answer is written when they are accepted,
-// then each is read until the client closes or a second passes (closing with unread data
-// would reset the connection, and the client could lose the answer). One thread for all of
-// them, at most `capacity` at a time; beyond that a connection is closed at once.
+// Connections after an answer that closes them (a 503 at max_connections, a refusal from the
+// head): each is read until the client closes, a second passes or 1 MiB came (closing with
+// unread data would reset the connection, and the client could lose the answer). One thread
+// for all of them, at most `capacity` at a time; beyond that a connection is closed at once.
 class closing_connections {
 public:
   static constexpr std::size_t capacity = 1024;
 
+  /// Holds at most `capacity` sockets, fewer when `max` says so (the descriptor limit).
+  explicit closing_connections(std::size_t max = capacity) : max_(std::min(max, capacity)) {}
   ~closing_connections() { stop(); }
 
   bool add(socket_t fd) {
     std::lock_guard<std::mutex> lock(m_);
-    if (stopping_ || added_.size() + count_ >= capacity) return false;
-    added_.emplace_back(fd, steady_clock::now() + std::chrono::seconds(1));
+    if (stopping_ || added_.size() + count_ >= max_) return false;
+    added_.push_back(closing{fd, steady_clock::now() + std::chrono::seconds(1), 0});
     if (!thread_.joinable()) thread_ = std::thread([this] { loop(); });
     cv_.notify_one();
     return true;
@@ -4489,8 +4589,13 @@ public:
   }
 
 private:
+  struct closing {
+    socket_t fd;
+    steady_clock::time_point deadline;
+    std::size_t read;
+  };
   void loop() {
-    std::vector<std::pair<socket_t, steady_clock::time_point>> open;
+    std::vector<closing> open;
     std::vector<pollfd> polls;
     std::string scratch;
     for (;;) {
@@ -4505,7 +4610,7 @@ private:
       polls.clear();
       for (const auto &c : open) {
         pollfd p{};
-        p.fd = c.first;
+        p.fd = c.fd;
         p.events = POLLIN;
         polls.push_back(p);
       }
@@ -4513,27 +4618,30 @@ private:
       const auto now = steady_clock::now();
       std::size_t kept = 0;
       for (std::size_t i = 0; i < open.size(); ++i) {
-        bool done = now >= open[i].second;
+        bool done = now >= open[i].deadline || open[i].read > (std::size_t(1) << 20);
         if (!done && polls[i].revents != 0) {
           scratch.clear();
-          done = read_some(open[i].first, scratch) <= 0;
+          const long n = read_some(open[i].fd, scratch);
+          done = n <= 0;
+          open[i].read += n > 0 ? std::size_t(n) : 0;
         }
         if (done) {
-          close_socket(open[i].first);
+          close_socket(open[i].fd);
         } else {
           open[kept++] = open[i];
         }
       }
       open.resize(kept);
     }
-    for (const auto &c : open) close_socket(c.first);
+    for (const auto &c : open) close_socket(c.fd);
     std::lock_guard<std::mutex> lock(m_);
     count_ = 0;
   }
 
+  const std::size_t max_;
   std::mutex m_;
   std::condition_variable cv_;
-  std::vector<std::pair<socket_t, steady_clock::time_point>> added_;
+  std::vector<closing> added_;
   std::size_t count_ = 0; // sockets the thread holds
   bool stopping_ = false;
   std::thread thread_;
@@ -4546,7 +4654,8 @@ class receiver_connections {
 public:
   enum class mode { serve, refuse, drop };
 
-  receiver_connections(const webhook_server_options &o, server_handler h) : o_(o), handler_(std::move(h)) {}
+  receiver_connections(const webhook_server_options &o, server_handler h, std::size_t closing_max)
+      : o_(o), handler_(std::move(h)), closing_(closing_max) {}
 
   // Decides, on the accepting thread, what a new connection gets: a thread of its own (when
   // all max_connections are taken, after closing the idle connection, or the one slow to send
@@ -4577,8 +4686,8 @@ public:
       static const std::string answer =
           serialize(reply(503, "too many connections: try again", {{"Retry-After", "1"}}), true, {});
       // a new connection's send buffer is empty: the answer fits at once, nothing blocks
-      const bool sent = ::send(fd, answer.data(), answer.size(), send_flags | MSG_DONTWAIT) == long(answer.size());
-      if (sent && (::shutdown(fd, shut_write), closing_.add(fd))) {
+      if (::send(fd, answer.data(), answer.size(), send_flags | MSG_DONTWAIT) == long(answer.size()) &&
+          hand_to_closing(fd)) {
         std::lock_guard<std::mutex> lock(m_);
         ++stats_.refused;
         return;
@@ -4642,7 +4751,7 @@ private:
   // Moves `c` to phase `p`; false when the connection was shut and must end.
   bool enter(handle c, phase p) {
     std::lock_guard<std::mutex> lock(m_);
-    if (!c->shut && stopping_ && (p == phase::idle || p == phase::head)) shut(*c);
+    if (!c->shut && stopping_ && p != phase::handling && p != phase::writing) shut(*c);
     c->at = p;
     c->since = steady_clock::now();
     return !c->shut;
@@ -4666,22 +4775,13 @@ private:
     ++stats_.timed_out;
   }
 
-  // Ends a connection after an answer that closes it: stop sending, read what the client is
-  // still sending for a moment (closing with unread data would reset the connection, and the
-  // client could lose the answer), then close.
-  void close_after_answer(socket_t fd) {
-    if (!stopping()) {
-      ::shutdown(fd, shut_write);
-      const auto deadline = steady_clock::now() + std::chrono::seconds(1);
-      std::string sink;
-      for (std::size_t total = 0; total < (std::size_t(1) << 20) && wait_socket(fd, POLLIN, deadline);) {
-        sink.clear();
-        const long n = read_some(fd, sink);
-        if (n <= 0) break;
-        total += std::size_t(n);
-      }
-    }
-    close_socket(fd);
+  // After an answer that closes the connection: stop sending and let closing_ read what the
+  // client still sends for a moment (closing with unread data would reset the connection, and
+  // the client could lose the answer); false when that is not possible (the socket is open).
+  bool hand_to_closing(socket_t fd) {
+    if (stopping()) return false;
+    ::shutdown(fd, shut_write);
+    return closing_.add(fd);
   }
 
   // Serves requests on one connection until it closes.
@@ -4690,6 +4790,7 @@ private:
     {
       std::lock_guard<std::mutex> lock(m_);
       c = open_.insert(open_.end(), connection{fd, phase::head, steady_clock::now()});
+      if (stopping_) shut(*c); // admitted just before stop(): it ends at once
     }
     bool answered_close = serve_requests(fd, c);
     {
@@ -4697,11 +4798,7 @@ private:
       answered_close = answered_close && !c->shut;
       open_.erase(c); // nobody shuts this socket down once it is out of open_
     }
-    if (answered_close) {
-      close_after_answer(fd);
-    } else {
-      close_socket(fd);
-    }
+    if (!answered_close || !hand_to_closing(fd)) close_socket(fd);
   }
 
   // The request loop of serve(); true when it ended with an answer that closes the connection.
@@ -4837,7 +4934,10 @@ inline receiver_connections::mode &current_connection_mode() {
 // closed right here, on the accepting thread.
 class connection_pool final : public httplib::TaskQueue {
 public:
-  explicit connection_pool(std::shared_ptr<receiver_connections> connections) : connections_(std::move(connections)) {}
+  // Admitted connections are at most max_connections plus those evicted and still ending (they
+  // end at once): a few threads more than max_connections serve them all.
+  connection_pool(std::shared_ptr<receiver_connections> connections, std::size_t max_connections)
+      : connections_(std::move(connections)), max_threads_(max_connections + 8) {}
   ~connection_pool() override { shutdown(); }
 
   enqueue_result enqueue(std::function<void()> fn) override {
@@ -4853,7 +4953,7 @@ public:
       jobs_.push_back(job{std::move(fn), mode});
       // idle_ still counts a thread that was woken but has not taken its job yet: compare
       // with the jobs waiting, or a connection arriving in that moment would wait
-      if (jobs_.size() > idle_) threads_.emplace_back([this] { work(); });
+      if (jobs_.size() > idle_ && threads_.size() < max_threads_) threads_.emplace_back([this] { work(); });
     }
     cv_.notify_one();
     return enqueue_ok<enqueue_result>();
@@ -4891,6 +4991,7 @@ private:
   }
 
   const std::shared_ptr<receiver_connections> connections_;
+  const std::size_t max_threads_;
   std::mutex m_;
   std::condition_variable cv_;
   std::deque<job> jobs_;
@@ -4906,9 +5007,9 @@ private:
 // that a new one can close an idle one and stop() can close exactly its own.
 class receiver_http_server final : public httplib::Server {
 public:
-  explicit receiver_http_server(std::shared_ptr<receiver_connections> connections)
+  receiver_http_server(std::shared_ptr<receiver_connections> connections, std::size_t max_connections)
       : connections_(std::move(connections)) {
-    new_task_queue = [c = connections_] { return new connection_pool(c); };
+    new_task_queue = [c = connections_, max_connections] { return new connection_pool(c, max_connections); };
   }
 
 private:
@@ -4927,13 +5028,13 @@ private:
 class httplib_server_transport {
 public:
   httplib_server_transport() = default;
-  httplib_server_transport(httplib_server_transport &&) = default;
   ~httplib_server_transport() { stop(); }
 
   int start(const webhook_server_options &o, server_handler handler) {
-    stop();
-    connections_ = std::make_shared<detail::receiver_connections>(o, std::move(handler));
-    server_ = std::make_unique<detail::receiver_http_server>(connections_);
+    std::lock_guard<std::mutex> lock(m_);
+    stop_locked();
+    connections_ = std::make_shared<detail::receiver_connections>(o, std::move(handler), closing_max(o));
+    server_ = std::make_unique<detail::receiver_http_server>(connections_, o.max_connections);
     httplib::Server &s = *server_;
     int listen_socket = -1;
     s.set_socket_options([&listen_socket](socket_t sock) {
@@ -4958,6 +5059,18 @@ public:
   /// Closes the connections that are not delivering, stops accepting, and returns once the
   /// deliveries in progress are answered.
   void stop() {
+    std::lock_guard<std::mutex> lock(m_);
+    stop_locked();
+  }
+
+  /// Counters of the connections since the last start() (zero before it).
+  webhooks::connection_stats connection_stats() const {
+    std::lock_guard<std::mutex> lock(m_);
+    return connections_ ? connections_->stats() : webhooks::connection_stats{};
+  }
+
+private:
+  void stop_locked() {
     if (!server_) return;
     connections_->stop();
     server_->stop(); // the accept loop ends and joins the connection threads
@@ -4965,12 +5078,26 @@ public:
     server_.reset();
   }
 
-  /// Counters of the connections since the last start() (zero before it).
-  webhooks::connection_stats connection_stats() const {
-    return connections_ ? connections_->stats() : webhooks::connection_stats{};
+  // How many refused connections may wait to close: within the process's descriptor limit,
+  // beside max_connections and a reserve for the program. Throws when even max_connections do
+  // not fit.
+  static std::size_t closing_max(const webhook_server_options &o) {
+#ifndef _WIN32
+    rlimit rl{};
+    if (::getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+      const std::size_t limit = std::size_t(rl.rlim_cur), reserve = 64;
+      if (o.max_connections + reserve > limit)
+        throw std::invalid_argument("webhook_server_options: max_connections (" + std::to_string(o.max_connections) +
+                                    ") does not fit this process's descriptor limit (" + std::to_string(limit) +
+                                    ", ulimit -n) with " + std::to_string(reserve) + " to spare");
+      return (limit - o.max_connections - reserve) / 2;
+    }
+#endif
+    (void)o;
+    return detail::closing_connections::capacity;
   }
 
-private:
+  mutable std::mutex m_; // start/stop against connection_stats()
   std::shared_ptr<detail::receiver_connections> connections_;
   std::unique_ptr<detail::receiver_http_server> server_;
   std::thread thread_;

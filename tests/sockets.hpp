@@ -101,6 +101,19 @@ private:
   int fd_;
 };
 
+// A TCP connection to 127.0.0.1:port without assertions (for other threads): the descriptor,
+// or -1 when the connect failed.
+inline int try_connect(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<std::uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr *>(&a), sizeof(a)) == 0) return fd;
+  if (fd >= 0) ::close(fd);
+  return -1;
+}
+
 // The status codes of the responses in `stream`, in order.
 inline std::vector<int> statuses(const std::string &stream) {
   std::vector<int> out;

@@ -242,3 +242,89 @@ TEST_CASE("client over sockets: without call_timeout, read_timeout still ends a 
   auto e = test::error_of([&] { c.runs().create(create_req()); });
   CHECK(e.kind() == lgw::error_kind::timeout);
 }
+
+// ---- found by an attacker's review of the above ------------------------------------------
+
+#ifndef CPPHTTPLIB_HEADER_MAX_COUNT
+// cpp-httplib 0.11 matches the status line with a regex that recurses once per byte: 30,000
+// bytes overflowed the stack. The library's reading refuses a status line over 1 KiB. (Newer
+// releases use the same regex with a 32 KiB line bound: README, Security.)
+TEST_CASE("client over sockets (cpp-httplib 0.11): a long status line is refused, not parsed") {
+  test::hostile_server server([](int fd, const std::atomic<bool> &) {
+    test::send_all(fd, "HTTP/1.1 200 " + std::string(30000, 'a') + "\r\nContent-Length: 2\r\n\r\n{}");
+  });
+  lgw::client_options o = test::no_key();
+  o.retry.max_retries = 0;
+  lgw::client c(server.url(), o);
+  auto e = test::error_of([&] { c.runs().create(create_req()); });
+  CHECK(e.kind() == lgw::error_kind::invalid_response);
+  CHECK(e.message().find("status line longer than 1024 bytes") != std::string::npos);
+}
+#endif
+
+TEST_CASE("client over sockets: an endless chunk-size line is refused, memory stays flat") {
+  test::hostile_server server([](int fd, const std::atomic<bool> &stopping) {
+    if (!test::send_all(fd, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1;")) return;
+    const std::string block(1 << 16, 'a');
+    for (int i = 0; i < 4000 && !stopping && test::send_all(fd, block); ++i) {
+    }
+  });
+  lgw::client_options o = test::no_key();
+  o.retry.max_retries = 0;
+  lgw::client c(server.url(), o);
+  const long before = test::rss_kib();
+  test::reset_peak_rss();
+  auto e = test::error_of([&] { c.runs().create(create_req()); });
+  const long grown = test::peak_rss_kib() - before;
+  MESSAGE("endless chunk-size line: " << std::string(e.what()) << "; peak RSS +" << grown / 1024 << " MiB");
+  CHECK((e.kind() == lgw::error_kind::invalid_response || e.kind() == lgw::error_kind::connection));
+  CHECK(grown < 24 * 1024 * test::memory_factor);
+}
+
+TEST_CASE("client over sockets: call_timeout covers the connect, and one stuck call delays no other") {
+  // A listener that never accepts, its queue full: further connects hang in SYN.
+  int l = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(l, reinterpret_cast<sockaddr *>(&a), sizeof(a)) == 0);
+  REQUIRE(::listen(l, 0) == 0);
+  socklen_t n = sizeof(a);
+  ::getsockname(l, reinterpret_cast<sockaddr *>(&a), &n);
+  const int port = ntohs(a.sin_port);
+  std::vector<int> fillers;
+  for (int i = 0; i < 8; ++i) { // fill the accept queue (a few complete, the rest stay half-open)
+    int f = ::socket(AF_INET, SOCK_STREAM, 0);
+    ::fcntl(f, F_SETFL, O_NONBLOCK);
+    ::connect(f, reinterpret_cast<sockaddr *>(&a), sizeof(a));
+    fillers.push_back(f);
+  }
+  test::hostile_server healthy([](int fd, const std::atomic<bool> &) {
+    test::send_all(fd, "HTTP/1.1 200 OK\r\nContent-Length: 14\r\n\r\n{\"run_id\":\"r\"}");
+  });
+  lgw::client_options o = test::no_key();
+  o.retry.max_retries = 0;
+  o.connect_timeout = 20000ms;
+  o.call_timeout = 1000ms;
+  lgw::client stuck("http://127.0.0.1:" + std::to_string(port), o);
+  lgw::client fine(healthy.url(), o);
+  long took_stuck = 0, took_fine = 0;
+  lgw::error_kind kind = lgw::error_kind::connection;
+  std::thread a_call([&] {
+    const auto t0 = std::chrono::steady_clock::now();
+    kind = test::error_of([&] { stuck.runs().create(create_req()); }).kind();
+    took_stuck = test::ms_since(t0);
+  });
+  std::this_thread::sleep_for(100ms);
+  const auto t1 = std::chrono::steady_clock::now();
+  CHECK(fine.runs().create(create_req()).run_id == "r");
+  took_fine = test::ms_since(t1);
+  a_call.join();
+  for (int f : fillers) ::close(f);
+  ::close(l);
+  MESSAGE("a connect that never completes, call_timeout 1 s: ended after " << took_stuck << " ms; a call elsewhere took "
+                                                                          << took_fine << " ms meanwhile");
+  CHECK(kind == lgw::error_kind::timeout);
+  CHECK(took_stuck < 1000 + 1000 * test::slowdown);
+  CHECK(took_fine < 500 * test::slowdown);
+}

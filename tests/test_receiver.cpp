@@ -235,17 +235,31 @@ TEST_CASE("receiver: recent events are bounded in number") {
 
 TEST_CASE("receiver: recent events are bounded in bytes, keeping at least the newest") {
   lgw::webhook_server_options o = opts();
-  o.recent_bytes = 250;
+  o.recent_bytes = 2000; // each small event below counts ~500 bytes (payload, strings, bookkeeping)
   mock_server hooks(o);
   hooks.start();
-  for (int i = 0; i < 4; ++i) hooks.transport().post("/hook", payload("b" + std::to_string(i))); // ~70 bytes each
+  for (int i = 0; i < 6; ++i) hooks.transport().post("/hook", payload("b" + std::to_string(i)));
   CHECK_FALSE(hooks.wait_for("b0", 0ms));
-  CHECK(hooks.wait_for("b3", 0ms));
-  CHECK(hooks.wait_for("b2", 0ms));
-  const std::string big = json{{"run_id", "big"}, {"status", "success"}, {"values", std::string(1000, 'x')}}.dump();
+  CHECK(hooks.wait_for("b5", 0ms));
+  CHECK(hooks.wait_for("b4", 0ms));
+  const std::string big = json{{"run_id", "big"}, {"status", "success"}, {"values", std::string(5000, 'x')}}.dump();
   CHECK(hooks.transport().post("/hook", big).status == 200);
   CHECK(hooks.wait_for("big", 0ms)); // larger than the budget on its own, and still kept
-  CHECK_FALSE(hooks.wait_for("b3", 0ms));
+  CHECK_FALSE(hooks.wait_for("b5", 0ms));
+}
+
+TEST_CASE("receiver: recent_bytes counts query parameters and bookkeeping, not only the payload") {
+  lgw::webhook_server_options o = opts();
+  o.recent_bytes = 1 << 20;
+  mock_server hooks(o);
+  hooks.start();
+  std::string query = "?";
+  for (int i = 0; i < 2000; ++i) query += "a&"; // 4 KB of target, 2,000 pairs of strings
+  for (int i = 0; i < 100; ++i) CHECK(hooks.transport().post("/hook" + query, payload("q" + std::to_string(i))).status == 200);
+  // each event holds ~130 KB of query pairs: 1 MiB keeps only the newest few
+  CHECK(hooks.wait_for("q99", 0ms));
+  CHECK_FALSE(hooks.wait_for("q80", 0ms));
+  CHECK(hooks.stats().remembered < 12);
 }
 
 TEST_CASE("receiver: callbacks run at most worker_threads at a time; the backlog is bounded (503)") {

@@ -522,3 +522,126 @@ TEST_CASE("Expect: 100-continue is answered only once the head passed") {
   denied.send("POST /hook?token=no HTTP/1.1\r\n" + head);
   CHECK(test::statuses(denied.read_all(2000ms)) == std::vector<int>{401}); // no 100 first
 }
+
+// ---- found by an attacker's review of the above ------------------------------------------
+
+TEST_CASE("attack: a huge `error` member is never parsed into a DOM") {
+  lgw::webhook_server_options o = small();
+  o.max_body_bytes = 16 << 20;
+  o.max_body_bytes_total = 32 << 20;
+  lgw::webhook_server hooks(o);
+  std::optional<lgw::run_error> seen;
+  hooks.on_event([&](const lgw::webhook_event &e) { seen = e.error; });
+  hooks.start();
+  std::string elements;
+  for (int i = 0; i < (8 << 20) / 3; ++i) elements += "{},";
+  const std::string body = R"({"run_id":"err-dom","status":"error","error":[)" + elements + "{}]}";
+  const long before = test::rss_kib();
+  test::reset_peak_rss();
+  raw_socket s(hooks.port());
+  s.send(test::post("/hook?token=k", body));
+  CHECK(test::statuses(s.read_all(10000ms * test::slowdown)) == std::vector<int>{200});
+  const long grown = test::peak_rss_kib() - before;
+  MESSAGE("an 8 MiB `error` of empty objects: peak RSS +" << grown / 1024 << " MiB");
+  CHECK(grown < (48 << 10) * test::memory_factor); // a DOM of it took ~200 MiB
+  REQUIRE(seen);
+  CHECK(seen->message.size() <= 2003);
+  CHECK(seen->message.rfind("[{},{},", 0) == 0);
+}
+
+TEST_CASE("attack: stop() is not held by connections admitted just before it") {
+  lgw::webhook_server_options o = small();
+  o.head_timeout = 3000ms;
+  for (int round = 0; round < 20; ++round) {
+    lgw::webhook_server hooks(o);
+    hooks.start();
+    std::atomic<bool> done{false};
+    std::thread flood([&, port = hooks.port()] {
+      std::vector<int> conns;
+      while (!done && conns.size() < 200) {
+        const int fd = test::try_connect(port);
+        if (fd < 0) break; // stopped
+        conns.push_back(fd);
+      }
+      while (!done) std::this_thread::sleep_for(1ms);
+      for (int fd : conns) ::close(fd);
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(round % 5));
+    const auto t0 = std::chrono::steady_clock::now();
+    hooks.stop();
+    const long took = test::ms_since(t0);
+    done = true;
+    flood.join();
+    CAPTURE(round);
+    CHECK(took < 1000 * test::slowdown); // not head_timeout
+  }
+}
+
+TEST_CASE("attack: connections refused from their head do not hold a slot while they close") {
+  lgw::webhook_server_options o = small();
+  o.max_connections = 4;
+  o.worker_threads = 2;
+  o.max_backlog = 2;
+  lgw::webhook_server hooks(o);
+  hooks.start();
+  std::vector<std::unique_ptr<raw_socket>> refused;
+  for (int i = 0; i < 20; ++i) { // each answered 401, then kept open by the sender
+    refused.push_back(std::make_unique<raw_socket>(hooks.port()));
+    refused.back()->send(test::post("/hook?token=wrong", payload("x")));
+  }
+  std::this_thread::sleep_for(200ms);
+  for (int i = 0; i < 5; ++i) {
+    raw_socket s(hooks.port());
+    s.send(test::post("/hook?token=k", payload("through-" + std::to_string(i))));
+    CHECK(test::statuses(s.read_all(5000ms)) == std::vector<int>{200});
+  }
+}
+
+TEST_CASE("attack: a flood of connections does not leave threads behind") {
+  auto threads = [] {
+    int n = 0;
+    if (DIR *d = ::opendir("/proc/self/task")) {
+      while (const dirent *e = ::readdir(d)) n += e->d_name[0] != '.';
+      ::closedir(d);
+    }
+    return n;
+  };
+  lgw::webhook_server_options o = small();
+  o.max_connections = 16;
+  o.worker_threads = 4;
+  o.max_backlog = 8;
+  lgw::webhook_server hooks(o);
+  hooks.start();
+  const int base = threads();
+  for (int wave = 0; wave < 5; ++wave) {
+    std::vector<std::unique_ptr<raw_socket>> conns;
+    for (int i = 0; i < 120; ++i) conns.push_back(std::make_unique<raw_socket>(hooks.port()));
+    std::this_thread::sleep_for(1100ms); // old enough to be evicted by the next wave
+  }
+  const int grown = threads() - base;
+  MESSAGE("threads after 5 waves of 120 connections against max_connections 16: +" << grown);
+  CHECK(grown <= 16 + 8 + 2); // connection threads, plus the closing thread
+}
+
+TEST_CASE("connection_stats() may be read while the receiver starts and stops") {
+  lgw::webhook_server hooks(small());
+  std::atomic<bool> done{false};
+  std::thread reader([&] {
+    while (!done) (void)hooks.transport().connection_stats();
+  });
+  for (int i = 0; i < 50; ++i) {
+    hooks.start();
+    hooks.stop();
+  }
+  done = true;
+  reader.join();
+  CHECK_FALSE(hooks.running());
+}
+
+TEST_CASE("wait_for and call_timeout take any duration without overflowing the clock") {
+  lgw::webhook_server_options o = small();
+  lgw::basic_webhook_server<lgw::mock_server_transport> hooks(o);
+  hooks.start();
+  CHECK(hooks.transport().post("/hook?token=k", payload("forever")).status == 200);
+  CHECK(hooks.wait_for("forever", std::chrono::milliseconds::max())); // there already: no wait
+}
