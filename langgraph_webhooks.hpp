@@ -1,26 +1,25 @@
 // langgraph_webhooks.hpp — drive LangGraph agents from C++ and be called back when a run ends.
 //
 // One header, C++17. Typed requests for every LangGraph Server endpoint that accepts a
-// `webhook`, a blocking client, and (later sections) streaming and an embedded webhook
-// receiver — all templated on an HTTP transport policy, so every piece runs against a mock.
-// Default transport: cpp-httplib. JSON: nlohmann_json.
+// `webhook`, a blocking client (with streaming) and an embedded webhook receiver, all
+// templated on an HTTP transport policy, so every piece runs against a mock. Default
+// transport: cpp-httplib. JSON: nlohmann_json.
 //
-// Quick start
-// -----------
+// Quick start: the round trip
+// ---------------------------
 //   #include "langgraph_webhooks.hpp"
 //   namespace lgw = langgraph::webhooks;
 //
+//   lgw::webhook_server hooks;                               // 127.0.0.1, any free port,
+//   hooks.start();                                           // a random secret in its url()
 //   lgw::client client("http://127.0.0.1:2024");            // API key from LANGGRAPH_API_KEY…
-//   auto assistants = client.assistants().search();          // POST /assistants/search
-//   auto thread = client.threads().create();                 // POST /threads
-//
 //   lgw::create_run_request req;                             // POST /threads/{thread_id}/runs
-//   req.thread_id = thread.thread_id;
+//   req.thread_id = client.threads().create().thread_id;     // POST /threads
 //   req.assistant_id = "agent";
 //   req.input = {{"messages", {{{"role", "human"}, {"content", "Hello!"}}}}};
-//   req.webhook = "https://my-service.example.com/langgraph-done";
+//   req.webhook = hooks.url();                               // the server POSTs the run here
 //   lgw::run run = client.runs().create(req);                // run.status == pending
-//   nlohmann::json out = client.runs().join(run.thread_id, run.run_id).values;
+//   auto done = hooks.wait_for(run.run_id, std::chrono::seconds(30)); // done->status
 //
 // Configuration macros (define before including)
 // ----------------------------------------------
@@ -29,9 +28,12 @@
 //   LANGGRAPH_WEBHOOKS_SEPARATE_COMPILATION  compile client and webhook_server in one unit only,
 //   LANGGRAPH_WEBHOOKS_IMPLEMENTATION        the unit that does (see "separate compilation")
 //
-// Sections, in order: configuration · errors · http types · server-sent events · client
-// transport requirements · enumerations · json mapping · response types · request structs ·
-// client · webhook receiver · mock transport · cpp-httplib transport · separate compilation.
+// Sections, in order (grep for "// ==== name ===="): configuration · errors · http types ·
+// URLs · transports (both requirement tables) · endpoints (enumerations, json mapping,
+// response types, one block per request, the request list) · client (server-sent events,
+// options, basic_client) · receiver (payloads, options, HTTP/1.1 request reading,
+// basic_webhook_server) · mock transports · cpp-httplib adapters (sockets, the compatibility
+// block, the client and server transports) · separate compilation.
 //
 // SPDX-License-Identifier: MIT
 
@@ -259,6 +261,11 @@ struct http_response {
 /// Return false to stop reading; the transport then closes the connection.
 using chunk_callback = std::function<bool(const http_response &head, std::string_view chunk)>;
 
+// ==== URLs ====
+//
+// Percent-encoding both ways, query strings, base URLs, and what a cloud deployment's policy
+// says about a webhook URL.
+
 namespace detail {
 inline bool is_unreserved(unsigned char c) noexcept {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
@@ -345,251 +352,123 @@ inline url_parts parse_url(std::string_view url) {
   return u;
 }
 
-// ==== server-sent events ====
-
-/// One dispatched event of a `text/event-stream`.
-struct sse_event {
-  std::string event; ///< the `event:` field, "message" when the event had none
-  std::string data;  ///< the `data:` lines joined with '\n'
-  std::string id;    ///< the last event id (ids persist across events)
-};
-
-/// The same, without copies: the views are valid only during the callback.
-struct sse_event_view {
-  std::string_view event;
-  std::string_view data;
-  std::string_view id;
-};
+/// Query parameters of a request, decoded, in order.
+using query_params = std::vector<std::pair<std::string, std::string>>;
 
 namespace detail {
-// First CR or LF in [p, end), or end. Both servers' streams are mostly long `data:` lines, so
-// this scan is the parser's hot loop: 32 bytes at a time where SSE2 is available.
-inline const char *find_eol(const char *p, const char *end) noexcept {
-#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
-  const __m128i lf = _mm_set1_epi8('\n');
-  const __m128i cr = _mm_set1_epi8('\r');
-  for (; end - p >= 32; p += 32) {
-    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
-    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + 16));
-    const unsigned ma = unsigned(_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(a, lf), _mm_cmpeq_epi8(a, cr))));
-    const unsigned mb = unsigned(_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(b, lf), _mm_cmpeq_epi8(b, cr))));
-    if (ma | mb) return p + __builtin_ctz(ma | (mb << 16));
-  }
-#endif
-  for (; p < end; ++p)
-    if (*p == '\n' || *p == '\r') return p;
-  return end;
-}
-
-inline bool starts_with(std::string_view s, std::string_view prefix) noexcept {
-  return s.size() >= prefix.size() && std::memcmp(s.data(), prefix.data(), prefix.size()) == 0;
+inline int hex_value(char c) noexcept {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
 }
 } // namespace detail
 
-/// Incremental `text/event-stream` parser following the WHATWG rules: CR, LF and CRLF line
-/// ends (also split across chunks), several `data:` lines joined with '\n', one optional space
-/// after the colon, comments (`: heartbeat`) ignored, `id` kept as the last event id (ignored
-/// when it contains NUL), `retry` read, a leading UTF-8 BOM skipped, events without data not
-/// dispatched, and an unterminated last event dropped. Chunks may split the input anywhere,
-/// with the same result.
-class sse_parser {
-public:
-  /// Largest event accepted — the bytes of its lines since the last blank line — before feed()
-  /// throws `error` with kind invalid_response.
-  explicit sse_parser(std::size_t max_event_bytes = std::size_t(64) << 20)
-      : max_event_bytes_(max_event_bytes) {}
-
-  /// Parses `chunk`, calling `on_event` for each complete event: with a `const sse_event&`,
-  /// or — to skip copying the data — with a `const sse_event_view&` (valid during the call
-  /// only). When `on_event` returns bool, false stops parsing and feed() returns false.
-  template <class OnEvent> bool feed(std::string_view chunk, OnEvent &&on_event) {
-    const char *p = chunk.data();
-    const char *const end = p + chunk.size();
-    if (p == end) return true;
-    if (bom_state_ < 3 && !skip_bom(p, end)) return true;
-    if (skip_lf_) {
-      skip_lf_ = false;
-      if (*p == '\n') ++p;
-    }
-    bool go_on = true;
-    while (go_on && p < end) {
-      const char *eol = detail::find_eol(p, end);
-      if (eol == end) { // the line goes on in the next chunk
-        check_size(line_.size() + std::size_t(end - p));
-        line_.append(p, end);
-        break;
-      }
-      if (line_.empty()) {
-        go_on = process_line(std::string_view(p, std::size_t(eol - p)), true, on_event);
-      } else {
-        line_.append(p, eol);
-        go_on = process_line(std::string_view(line_), false, on_event);
-        line_.clear();
-      }
-      if (*eol == '\r') {
-        if (eol + 1 == end) {
-          skip_lf_ = true; // its LF may start the next chunk
-          p = end;
-          break;
-        }
-        if (eol[1] == '\n') ++eol;
-      }
-      p = eol + 1;
-    }
-    keep_data(); // the chunk goes away: data still pointing into it is copied
-    return go_on;
-  }
-
-  /// Ends the stream. Returns false when it stopped inside an event, which is dropped (an
-  /// event only counts once its blank line arrived).
-  bool finish() {
-    const bool clean = line_.empty() && !in_event_ && (bom_state_ == 0 || bom_state_ == 3);
-    line_.clear();
-    reset_event();
-    return clean;
-  }
-  /// As finish(); never calls `on_event`: an unterminated event is dropped, as the rules say.
-  template <class OnEvent> bool finish(OnEvent &&) { return finish(); }
-
-  /// The id to reconnect with (`Last-Event-ID`): the last id of a completed event.
-  const std::string &last_event_id() const noexcept { return last_event_id_; }
-  /// The last `retry:` value in milliseconds, if any.
-  std::optional<std::uint64_t> retry() const noexcept { return retry_; }
-
-private:
-  // Skips a UTF-8 BOM at the very start, which may itself arrive split. False when `chunk`
-  // was used up by it.
-  bool skip_bom(const char *&p, const char *end) {
-    static constexpr char bom[] = "\xEF\xBB\xBF";
-    while (bom_state_ < 3 && p < end) {
-      if (*p != bom[bom_state_]) {
-        if (bom_state_ > 0) line_.assign(bom, bom_state_); // not a BOM after all: keep the bytes
-        bom_state_ = 3;
-        return true;
-      }
-      ++p;
-      ++bom_state_;
-    }
-    return p < end;
-  }
-
-  void check_size(std::size_t more) const {
-    if (event_bytes_ + more > max_event_bytes_)
-      throw error(error_kind::invalid_response, {}, 0,
-                  "server-sent event larger than " + std::to_string(max_event_bytes_) + " bytes");
-  }
-
-  // `stable`: `line` lies in the caller's chunk, which outlives this feed() call.
-  template <class OnEvent> bool process_line(std::string_view line, bool stable, OnEvent &on_event) {
-    if (line.empty()) return dispatch(on_event);
-    check_size(line.size());
-    event_bytes_ += line.size();
-    std::string_view value;
-    if (detail::starts_with(line, "data:")) { // the common case first
-      value = line.substr(5);
-    } else if (line.front() == ':') {
-      return true; // comment
+/// Decodes %XX escapes (and '+' as a space, as in query strings when `plus_is_space`).
+inline std::string percent_decode(std::string_view s, bool plus_is_space = false) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    int hi, lo;
+    if (c == '%' && i + 2 < s.size() && (hi = detail::hex_value(s[i + 1])) >= 0 &&
+        (lo = detail::hex_value(s[i + 2])) >= 0) {
+      out += char(hi * 16 + lo);
+      i += 2;
     } else {
-      in_event_ = true;
-      const std::size_t colon = line.find(':');
-      const std::string_view field = line.substr(0, colon);
-      if (colon != std::string_view::npos) value = line.substr(colon + 1);
-      if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-      if (field == "event") {
-        event_.event.assign(value);
-      } else if (field == "id") {
-        if (value.find('\0') == std::string_view::npos) id_.assign(value);
-      } else if (field == "retry") {
-        if (!value.empty() && std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; }))
-          retry_ = std::strtoull(std::string(value).c_str(), nullptr, 10);
-      } else if (field == "data") {
-        add_data(value, stable);
-      }
-      return true;
+      out += (plus_is_space && c == '+') ? ' ' : c;
     }
-    in_event_ = true;
-    if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-    add_data(value, stable);
-    return true;
   }
+  return out;
+}
 
-  // The first data line of an event is kept as a view while it can be; more lines are joined.
-  void add_data(std::string_view value, bool stable) {
-    if (!has_data_ && stable) {
-      data_view_ = value;
-      viewing_ = true;
-    } else {
-      keep_data();
-      if (has_data_) data_ += '\n';
-      data_.append(value);
-    }
-    has_data_ = true;
+/// Splits "a=1&b=x%20y" into decoded pairs.
+inline query_params parse_query(std::string_view q) {
+  query_params out;
+  while (!q.empty()) {
+    const std::size_t amp = q.find('&');
+    std::string_view pair = q.substr(0, amp);
+    q = amp == std::string_view::npos ? std::string_view() : q.substr(amp + 1);
+    if (pair.empty()) continue;
+    const std::size_t eq = pair.find('=');
+    out.emplace_back(percent_decode(pair.substr(0, eq), true),
+                     eq == std::string_view::npos ? std::string() : percent_decode(pair.substr(eq + 1), true));
   }
-  void keep_data() {
-    if (!viewing_) return;
-    data_.assign(data_view_);
-    viewing_ = false;
-  }
+  return out;
+}
 
-  template <class OnEvent> bool dispatch(OnEvent &on_event) {
-    last_event_id_ = id_; // committed on every blank line, as the rules say
-    in_event_ = false;
-    event_bytes_ = 0;
-    if (!has_data_) {
-      event_.event.clear();
-      return true;
-    }
-    if (event_.event.empty()) event_.event = "message";
-    bool go_on = true;
-    constexpr bool views = std::is_invocable_v<OnEvent &, const sse_event_view &> &&
-                           !std::is_invocable_v<OnEvent &, const sse_event &>;
-    if constexpr (views) {
-      const sse_event_view v{event_.event, viewing_ ? data_view_ : std::string_view(data_), last_event_id_};
-      if constexpr (std::is_same_v<std::invoke_result_t<OnEvent &, const sse_event_view &>, bool>)
-        go_on = on_event(v);
-      else
-        on_event(v);
-    } else {
-      if (viewing_)
-        event_.data.assign(data_view_);
-      else
-        event_.data.swap(data_);
-      event_.id = last_event_id_;
-      if constexpr (std::is_same_v<std::invoke_result_t<OnEvent &, const sse_event &>, bool>)
-        go_on = on_event(static_cast<const sse_event &>(event_));
-      else
-        on_event(static_cast<const sse_event &>(event_));
-    }
-    reset_event();
-    return go_on;
-  }
-
-  void reset_event() {
-    event_.event.clear();
-    data_.clear();
-    viewing_ = false;
-    has_data_ = false;
-    in_event_ = false;
-    event_bytes_ = 0;
-  }
-
-  std::size_t max_event_bytes_;
-  sse_event event_;           // event name being built; data and id filled at dispatch
-  std::string data_;          // data lines so far, unless viewing_
-  std::string_view data_view_; // the only data line, still in the caller's chunk
-  std::string line_;          // a line split across chunks
-  std::string id_;            // the last event id buffer
-  std::string last_event_id_; // committed at each blank line
-  std::optional<std::uint64_t> retry_;
-  std::size_t event_bytes_ = 0; // bytes of this event's lines so far
-  unsigned bom_state_ = 0;      // BOM bytes matched; 3 once past the start
-  bool viewing_ = false;
-  bool has_data_ = false;
-  bool in_event_ = false; // a field line arrived since the last blank line
-  bool skip_lf_ = false;  // the last chunk ended with CR
+/// The policy a cloud deployment applies to webhook URLs (`webhooks.url` in langgraph.json),
+/// with the server's defaults.
+struct webhook_url_policy {
+  bool require_https = false;
+  std::vector<std::string> allowed_domains; ///< exact hosts or "*.example.com" (subdomains only)
+  std::vector<int> allowed_ports;           ///< empty: any
+  std::size_t max_url_length = 4096;
+  bool disable_loopback = true; ///< the default since Agent Server v0.10
 };
 
-// ==== client transport requirements ====
+/// Result of `check_webhook_url`: what a cloud deployment would say about a URL.
+struct webhook_url_check {
+  std::vector<std::string> problems; ///< empty when the URL passes
+  bool ok() const noexcept { return problems.empty(); }
+  explicit operator bool() const noexcept { return ok(); }
+};
+
+/// Checks `url` the way the Python (cloud) server validates `webhook` before creating a run,
+/// so a loopback or plain-http URL is caught before the 422. The open-source JS server checks
+/// nothing. Names are not resolved: a public name pointing at 127.0.0.1 passes here.
+inline webhook_url_check check_webhook_url(std::string_view url, const webhook_url_policy &policy = {}) {
+  webhook_url_check out;
+  auto problem = [&](std::string s) { out.problems.push_back(std::move(s)); };
+  if (url.size() > policy.max_url_length)
+    problem("Webhook URL too long (" + std::to_string(url.size()) + " > " + std::to_string(policy.max_url_length) + " characters)");
+  if (!url.empty() && url.front() == '/') {
+    if (policy.disable_loopback)
+      problem("relative webhook URLs are delivered inside the deployment itself and are refused "
+              "since Agent Server v0.10 (webhooks.url.disable_loopback)");
+    return out;
+  }
+  url_parts u;
+  try {
+    u = parse_url(url);
+  } catch (const std::invalid_argument &e) {
+    problem(e.what());
+    return out;
+  }
+  if (policy.require_https && u.scheme != "https") problem("Webhook must use https");
+  std::string host;
+  for (char c : u.host) host += char((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
+  auto ends_with = [](std::string_view s, std::string_view suffix) {
+    return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+  };
+  const bool loopback = host == "localhost" || ends_with(host, ".localhost") || host == "::1" ||
+                        host == "0:0:0:0:0:0:0:1" || host == "host.docker.internal" ||
+                        host.compare(0, 4, "127.") == 0 || host == "0.0.0.0" || host == "::";
+  if (policy.disable_loopback && loopback)
+    problem("Webhook host blocked: " + u.host + " is a loopback address, which cloud deployments refuse "
+            "(webhooks.url.disable_loopback, default true since v0.10); give the receiver a public_url "
+            "(a tunnel or a reachable address)");
+  if (!policy.allowed_domains.empty()) {
+    bool allowed = false;
+    for (const auto &d : policy.allowed_domains) {
+      if (d.compare(0, 2, "*.") == 0 ? ends_with(host, d.substr(1)) && host.size() > d.size() - 1 : host == d)
+        allowed = true;
+    }
+    if (!allowed) problem("Webhook domain not allowed: " + u.host);
+  }
+  if (!policy.allowed_ports.empty() &&
+      std::find(policy.allowed_ports.begin(), policy.allowed_ports.end(), u.port) == policy.allowed_ports.end())
+    problem("Webhook port " + std::to_string(u.port) + " not allowed");
+  return out;
+}
+
+// ==== transports ====
+//
+// The seam every piece of I/O goes through: what a client transport and a server transport
+// must offer, each checked by a trait that a static_assert names. Both are modelled three
+// times: cpp-httplib (the default), the mocks, and whatever a program brings.
+
+// ---- ClientTransport --------------------------------------------------------------------
 //
 // A ClientTransport `T` performs one HTTP exchange at a time per call (calls may come from
 // several threads at once; `T` serialises or pools as it needs). With `t` a `T`, `req` a
@@ -605,9 +484,11 @@ private:
 //                       |               | empty; when `cb` returns false the transport stops
 //                       |               | reading, drops the connection and returns normally.
 //                       |               | Failures do not throw: they set `failure` (kind
-//                       |               | connection, timeout or tls; `request_sent` false only
-//                       |               | when nothing reached the server). `cb` never throws
-//                       |               | (the client catches and rethrows around the call).
+//                       |               | connection, timeout, tls or invalid_response;
+//                       |               | `request_sent` false only when nothing reached the
+//                       |               | server). At `req.deadline`, when set, it gives up with
+//                       |               | kind timeout. `cb` never throws (the client catches and
+//                       |               | rethrows around the call).
 //   T(origin, opts)     |               | (only for basic_client's URL constructor) a transport
 //                       |               | for "scheme://host:port" with the timeouts and TLS
 //                       |               | settings of `opts`.
@@ -627,7 +508,57 @@ struct has_send<T, std::void_t<decltype(std::declval<T &>().send(
 /// True when `T` models ClientTransport (see the table above).
 template <class T> inline constexpr bool is_client_transport_v = detail::has_send<T>::value;
 
-// ==== enumerations ====
+// ---- ServerTransport --------------------------------------------------------------------
+
+struct webhook_server_options;
+
+/// What a ServerTransport calls for each request: `check_head` with the request's method,
+/// target and headers before any of its body is read — an answer refuses the request (the
+/// transport sends it and closes the connection, the body unread) — then `handle` with the
+/// whole request.
+struct server_handler {
+  std::function<std::optional<http_response>(const http_request &head)> check_head;
+  std::function<http_response(http_request)> handle;
+};
+
+// Requirements of a ServerTransport `S`, with `s` an `S`, `o` a `const webhook_server_options&`
+// and `h` a `server_handler`:
+//
+//   expression      | type | semantics
+//   ----------------+------+-----------------------------------------------------------------
+//   s.start(o, h)   | int  | Listens on o.host:o.port (0: any free port) and returns the
+//                   |      | port, or throws `error` (kind connection) saying why it cannot.
+//                   |      | Serves in its own threads: each request's head becomes an
+//                   |      | http_request (`target` the raw path and query, body empty) for
+//                   |      | h.check_head; only when that returns no answer is the body read
+//                   |      | (at most o.max_body_bytes) and the whole request passed to
+//                   |      | h.handle, whose http_response is sent back. Enforces the limits of
+//                   |      | `o` on what it reads.
+//   s.stop()        | void | Stops accepting, closes connections that are not delivering, lets
+//                   |      | the calls to h.handle in progress finish and their answers be
+//                   |      | written, joins its threads. start() may be called again afterwards.
+
+namespace detail {
+template <class S, class = void> struct is_server_transport : std::false_type {};
+template <class S>
+struct is_server_transport<
+    S, std::void_t<decltype(std::declval<S &>().start(std::declval<const webhook_server_options &>(),
+                                                      std::declval<server_handler>())),
+                   decltype(std::declval<S &>().stop())>>
+    : std::is_convertible<decltype(std::declval<S &>().start(std::declval<const webhook_server_options &>(),
+                                                             std::declval<server_handler>())),
+                          int> {};
+} // namespace detail
+
+/// True when `S` models ServerTransport (see the table above).
+template <class S> inline constexpr bool is_server_transport_v = detail::is_server_transport<S>::value;
+
+// ==== endpoints ====
+//
+// The API's vocabulary (enumerated strings, JSON mapping, response objects), then one block per
+// endpoint, then the list of every request.
+
+// ---- enumerations -----------------------------------------------------------------------
 //
 // Each enumerated string of the API is an enum class whose enumerators are listed in the same
 // order as the names returned by `wire_names(E{})`; `to_string` and `from_string` map both ways
@@ -765,7 +696,7 @@ void from_json(const nlohmann::json &j, E &e) {
   e = *v;
 }
 
-// ==== json mapping ====
+// ---- json mapping -----------------------------------------------------------------------
 
 /// A point in time from the API (microsecond precision, UTC).
 using timestamp = std::chrono::time_point<std::chrono::system_clock, std::chrono::microseconds>;
@@ -983,7 +914,7 @@ inline nlohmann::json parse_json(std::string_view text, std::size_t max_depth) {
 /// encoder (orjson) can write at all, far below what overflows a thread's stack.
 inline constexpr std::size_t default_max_json_depth = 256;
 
-// ==== response types ====
+// ---- response types ---------------------------------------------------------------------
 //
 // Every response type parses both servers' shapes: missing fields keep their defaults, extra
 // fields are ignored, and `raw` keeps the JSON exactly as received.
@@ -1164,7 +1095,7 @@ inline void from_json(const nlohmann::json &j, server_info &i) {
   i.raw = j;
 }
 
-// ==== endpoints ====
+// ---- requests: one block per endpoint ---------------------------------------------------
 //
 // One block per endpoint: a plain aggregate whose fields are spelled like the JSON keys, and
 // beside them what the library needs to send it:
@@ -1824,6 +1755,256 @@ void to_json(nlohmann::json &j, const R &r) {
 }
 
 // ==== client ====
+//
+// The event-stream parser, the client's options, and basic_client with its sub-client views
+// named like the Python SDK's.
+
+// ---- server-sent events -----------------------------------------------------------------
+
+/// One dispatched event of a `text/event-stream`.
+struct sse_event {
+  std::string event; ///< the `event:` field, "message" when the event had none
+  std::string data;  ///< the `data:` lines joined with '\n'
+  std::string id;    ///< the last event id (ids persist across events)
+};
+
+/// The same, without copies: the views are valid only during the callback.
+struct sse_event_view {
+  std::string_view event;
+  std::string_view data;
+  std::string_view id;
+};
+
+namespace detail {
+// First CR or LF in [p, end), or end. Both servers' streams are mostly long `data:` lines, so
+// this scan is the parser's hot loop: 32 bytes at a time where SSE2 is available.
+inline const char *find_eol(const char *p, const char *end) noexcept {
+#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+  const __m128i lf = _mm_set1_epi8('\n');
+  const __m128i cr = _mm_set1_epi8('\r');
+  for (; end - p >= 32; p += 32) {
+    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
+    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + 16));
+    const unsigned ma = unsigned(_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(a, lf), _mm_cmpeq_epi8(a, cr))));
+    const unsigned mb = unsigned(_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(b, lf), _mm_cmpeq_epi8(b, cr))));
+    if (ma | mb) return p + __builtin_ctz(ma | (mb << 16));
+  }
+#endif
+  for (; p < end; ++p)
+    if (*p == '\n' || *p == '\r') return p;
+  return end;
+}
+
+inline bool starts_with(std::string_view s, std::string_view prefix) noexcept {
+  return s.size() >= prefix.size() && std::memcmp(s.data(), prefix.data(), prefix.size()) == 0;
+}
+} // namespace detail
+
+/// Incremental `text/event-stream` parser following the WHATWG rules: CR, LF and CRLF line
+/// ends (also split across chunks), several `data:` lines joined with '\n', one optional space
+/// after the colon, comments (`: heartbeat`) ignored, `id` kept as the last event id (ignored
+/// when it contains NUL), `retry` read, a leading UTF-8 BOM skipped, events without data not
+/// dispatched, and an unterminated last event dropped. Chunks may split the input anywhere,
+/// with the same result.
+class sse_parser {
+public:
+  /// Largest event accepted — the bytes of its lines since the last blank line — before feed()
+  /// throws `error` with kind invalid_response.
+  explicit sse_parser(std::size_t max_event_bytes = std::size_t(64) << 20)
+      : max_event_bytes_(max_event_bytes) {}
+
+  /// Parses `chunk`, calling `on_event` for each complete event: with a `const sse_event&`,
+  /// or — to skip copying the data — with a `const sse_event_view&` (valid during the call
+  /// only). When `on_event` returns bool, false stops parsing and feed() returns false.
+  template <class OnEvent> bool feed(std::string_view chunk, OnEvent &&on_event) {
+    const char *p = chunk.data();
+    const char *const end = p + chunk.size();
+    if (p == end) return true;
+    if (bom_state_ < 3 && !skip_bom(p, end)) return true;
+    if (skip_lf_) {
+      skip_lf_ = false;
+      if (*p == '\n') ++p;
+    }
+    bool go_on = true;
+    while (go_on && p < end) {
+      const char *eol = detail::find_eol(p, end);
+      if (eol == end) { // the line goes on in the next chunk
+        check_size(line_.size() + std::size_t(end - p));
+        line_.append(p, end);
+        break;
+      }
+      if (line_.empty()) {
+        go_on = process_line(std::string_view(p, std::size_t(eol - p)), true, on_event);
+      } else {
+        line_.append(p, eol);
+        go_on = process_line(std::string_view(line_), false, on_event);
+        line_.clear();
+      }
+      if (*eol == '\r') {
+        if (eol + 1 == end) {
+          skip_lf_ = true; // its LF may start the next chunk
+          p = end;
+          break;
+        }
+        if (eol[1] == '\n') ++eol;
+      }
+      p = eol + 1;
+    }
+    keep_data(); // the chunk goes away: data still pointing into it is copied
+    return go_on;
+  }
+
+  /// Ends the stream. Returns false when it stopped inside an event, which is dropped (an
+  /// event only counts once its blank line arrived).
+  bool finish() {
+    const bool clean = line_.empty() && !in_event_ && (bom_state_ == 0 || bom_state_ == 3);
+    line_.clear();
+    reset_event();
+    return clean;
+  }
+  /// As finish(); never calls `on_event`: an unterminated event is dropped, as the rules say.
+  template <class OnEvent> bool finish(OnEvent &&) { return finish(); }
+
+  /// The id to reconnect with (`Last-Event-ID`): the last id of a completed event.
+  const std::string &last_event_id() const noexcept { return last_event_id_; }
+  /// The last `retry:` value in milliseconds, if any.
+  std::optional<std::uint64_t> retry() const noexcept { return retry_; }
+
+private:
+  // Skips a UTF-8 BOM at the very start, which may itself arrive split. False when `chunk`
+  // was used up by it.
+  bool skip_bom(const char *&p, const char *end) {
+    static constexpr char bom[] = "\xEF\xBB\xBF";
+    while (bom_state_ < 3 && p < end) {
+      if (*p != bom[bom_state_]) {
+        if (bom_state_ > 0) line_.assign(bom, bom_state_); // not a BOM after all: keep the bytes
+        bom_state_ = 3;
+        return true;
+      }
+      ++p;
+      ++bom_state_;
+    }
+    return p < end;
+  }
+
+  void check_size(std::size_t more) const {
+    if (event_bytes_ + more > max_event_bytes_)
+      throw error(error_kind::invalid_response, {}, 0,
+                  "server-sent event larger than " + std::to_string(max_event_bytes_) + " bytes");
+  }
+
+  // `stable`: `line` lies in the caller's chunk, which outlives this feed() call.
+  template <class OnEvent> bool process_line(std::string_view line, bool stable, OnEvent &on_event) {
+    if (line.empty()) return dispatch(on_event);
+    check_size(line.size());
+    event_bytes_ += line.size();
+    std::string_view value;
+    if (detail::starts_with(line, "data:")) { // the common case first
+      value = line.substr(5);
+    } else if (line.front() == ':') {
+      return true; // comment
+    } else {
+      in_event_ = true;
+      const std::size_t colon = line.find(':');
+      const std::string_view field = line.substr(0, colon);
+      if (colon != std::string_view::npos) value = line.substr(colon + 1);
+      if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+      if (field == "event") {
+        event_.event.assign(value);
+      } else if (field == "id") {
+        if (value.find('\0') == std::string_view::npos) id_.assign(value);
+      } else if (field == "retry") {
+        if (!value.empty() && std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; }))
+          retry_ = std::strtoull(std::string(value).c_str(), nullptr, 10);
+      } else if (field == "data") {
+        add_data(value, stable);
+      }
+      return true;
+    }
+    in_event_ = true;
+    if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+    add_data(value, stable);
+    return true;
+  }
+
+  // The first data line of an event is kept as a view while it can be; more lines are joined.
+  void add_data(std::string_view value, bool stable) {
+    if (!has_data_ && stable) {
+      data_view_ = value;
+      viewing_ = true;
+    } else {
+      keep_data();
+      if (has_data_) data_ += '\n';
+      data_.append(value);
+    }
+    has_data_ = true;
+  }
+  void keep_data() {
+    if (!viewing_) return;
+    data_.assign(data_view_);
+    viewing_ = false;
+  }
+
+  template <class OnEvent> bool dispatch(OnEvent &on_event) {
+    last_event_id_ = id_; // committed on every blank line, as the rules say
+    in_event_ = false;
+    event_bytes_ = 0;
+    if (!has_data_) {
+      event_.event.clear();
+      return true;
+    }
+    if (event_.event.empty()) event_.event = "message";
+    bool go_on = true;
+    constexpr bool views = std::is_invocable_v<OnEvent &, const sse_event_view &> &&
+                           !std::is_invocable_v<OnEvent &, const sse_event &>;
+    if constexpr (views) {
+      const sse_event_view v{event_.event, viewing_ ? data_view_ : std::string_view(data_), last_event_id_};
+      if constexpr (std::is_same_v<std::invoke_result_t<OnEvent &, const sse_event_view &>, bool>)
+        go_on = on_event(v);
+      else
+        on_event(v);
+    } else {
+      if (viewing_)
+        event_.data.assign(data_view_);
+      else
+        event_.data.swap(data_);
+      event_.id = last_event_id_;
+      if constexpr (std::is_same_v<std::invoke_result_t<OnEvent &, const sse_event &>, bool>)
+        go_on = on_event(static_cast<const sse_event &>(event_));
+      else
+        on_event(static_cast<const sse_event &>(event_));
+    }
+    reset_event();
+    return go_on;
+  }
+
+  void reset_event() {
+    event_.event.clear();
+    data_.clear();
+    viewing_ = false;
+    has_data_ = false;
+    in_event_ = false;
+    event_bytes_ = 0;
+  }
+
+  std::size_t max_event_bytes_;
+  sse_event event_;           // event name being built; data and id filled at dispatch
+  std::string data_;          // data lines so far, unless viewing_
+  std::string_view data_view_; // the only data line, still in the caller's chunk
+  std::string line_;          // a line split across chunks
+  std::string id_;            // the last event id buffer
+  std::string last_event_id_; // committed at each blank line
+  std::optional<std::uint64_t> retry_;
+  std::size_t event_bytes_ = 0; // bytes of this event's lines so far
+  unsigned bom_state_ = 0;      // BOM bytes matched; 3 once past the start
+  bool viewing_ = false;
+  bool has_data_ = false;
+  bool in_event_ = false; // a field line arrived since the last blank line
+  bool skip_lf_ = false;  // the last chunk ended with CR
+};
+
+
+// ---- options ----------------------------------------------------------------------------
 
 /// Back-off between attempts: `initial_backoff * 2^n`, capped at `max_backoff`, then scaled by
 /// a random factor in [1 - jitter, 1].
@@ -2003,6 +2184,56 @@ struct rejoin_request {
 
 // A run's error from the `error` event of a stream: the {error, message} object, a string, or
 // anything else as (at most 2,000 bytes of) JSON text.
+inline run_error run_error_from(const nlohmann::json &data);
+
+// One streaming call across its attempts: the first request and any rejoins.
+struct stream_state {
+  stream_result result;
+  std::optional<run_error> failure; // from the stream's `error` event
+  std::string location;             // the server's rejoin path (Python: the Location header)
+  std::string skip_id;              // after a rejoin: an old server may repeat the last event
+  bool head_seen = false;
+
+  // An attempt's head: the run and thread ids (Content-Location) and where to rejoin.
+  void on_head(const http_response &head) {
+    head_seen = true;
+    std::string tid, rid;
+    ids_from_location(head.header("Content-Location"), tid, rid);
+    if (!rid.empty()) result.run_id = rid;
+    if (!tid.empty()) result.thread_id = tid;
+    if (!head.header("Location").empty()) location = std::string(head.header("Location"));
+  }
+
+  // The part an event becomes, or nullopt for the event an old server repeats after a rejoin;
+  // notes the run id (metadata), a failure (error) and the last event id.
+  std::optional<stream_part> part_of(const sse_event_view &ev, std::size_t max_depth) {
+    if (!skip_id.empty()) {
+      const bool repeat = ev.id == skip_id;
+      skip_id.clear();
+      if (repeat) return std::nullopt;
+    }
+    stream_part part;
+    part.event = std::string(ev.event);
+    part.id = std::string(ev.id);
+    if (json_deeper_than(ev.data, max_depth))
+      throw error(error_kind::invalid_response, {}, 0,
+                  "a server-sent event's data nests more than " + std::to_string(max_depth) +
+                      " levels deep (client_options::max_json_depth)");
+    part.data = nlohmann::json::parse(ev.data, nullptr, false);
+    if (part.data.is_discarded()) part.data = std::string(ev.data);
+    if (part.event == "metadata" && result.run_id.empty() && part.data.is_object()) {
+      auto it = part.data.find("run_id");
+      if (it != part.data.end() && it->is_string()) result.run_id = it->template get<std::string>();
+    }
+    if (part.event == "error") failure = run_error_from(part.data);
+    if (!ev.id.empty()) result.last_event_id = part.id;
+    ++result.parts;
+    return part;
+  }
+};
+
+// A run's error from the `error` event of a stream: the {error, message} object, a string, or
+// anything else as (at most 2,000 bytes of) JSON text.
 inline run_error run_error_from(const nlohmann::json &data) {
   run_error e;
   if (data.is_string()) {
@@ -2025,6 +2256,8 @@ template <class R> bool resumable(const R &r) {
     return r.stream_resumable.value_or(false);
 }
 } // namespace detail
+
+// ---- basic_client -----------------------------------------------------------------------
 
 /// The blocking client, over any ClientTransport. `client` is the cpp-httplib instantiation.
 /// Safe to use from several threads when the transport is (the httplib one is).
@@ -2128,6 +2361,12 @@ private:
 
   void init();
   std::chrono::milliseconds backoff(int attempt, const http_response *res);
+  // One attempt of a stream: true when it is over (ended cleanly, or the callback stopped it),
+  // false when it broke and may be rejoined; throws otherwise.
+  bool stream_attempt(const http_request &req, bool idempotent, const chunk_callback &on_chunk, sse_parser &parser,
+                      detail::stream_state &st, bool resumable);
+  // The request that rejoins a broken stream after its last event, once the back-off passed.
+  http_request rejoin(const http_request &broken, detail::stream_state &st);
   // When a call started now must end (call_timeout), if ever.
   std::optional<std::chrono::steady_clock::time_point> deadline() const {
     if (!options_.call_timeout) return std::nullopt;
@@ -2137,6 +2376,12 @@ private:
   // Waits `d` before another attempt of `req`; throws the timeout error when that would end
   // after the call's deadline.
   void pause(const http_request &req, std::chrono::milliseconds d);
+  // The error of a call whose deadline (call_timeout) passed.
+  error past_deadline(const std::string &endpoint, int status) const {
+    return error(error_kind::timeout, endpoint, status,
+                 "no complete response within client_options::call_timeout (" +
+                     std::to_string(options_.call_timeout.value_or(std::chrono::milliseconds(0)).count()) + " ms)");
+  }
   template <class T> T parse(const std::string &endpoint, const http_response &res) const;
 
   url_parts url_;
@@ -2306,9 +2551,7 @@ std::chrono::milliseconds basic_client<T>::backoff(int attempt, const http_respo
 
 template <class T> void basic_client<T>::pause(const http_request &req, std::chrono::milliseconds d) {
   if (req.deadline && std::chrono::steady_clock::now() + d >= *req.deadline)
-    throw error(error_kind::timeout, req.method + ' ' + req.target, 0,
-                "no complete response within client_options::call_timeout (" +
-                    std::to_string(options_.call_timeout.value_or(std::chrono::milliseconds(0)).count()) + " ms)");
+    throw past_deadline(req.method + ' ' + req.target, 0);
   options_.sleep(d);
 }
 
@@ -2319,109 +2562,77 @@ stream_result basic_client<T>::stream(const Request &request, OnPart &&on_part) 
                 "stream() takes stream_run_request, stream_run_stateless_request or join_stream_request");
   http_request req = make_request(request);
   req.deadline = deadline();
-  stream_result result;
-  std::optional<run_error> run_failure;
-  std::string location; // Python's rejoin path for this stream
-  std::string skip_id;  // after a rejoin: an old server may repeat the last event
-  sse_parser parser(options_.max_event_bytes);
-  bool head_seen = false;
-  bool idempotent = Request::idempotent;
+  detail::stream_state st;
   if constexpr (std::is_same_v<Request, join_stream_request>) {
-    result.thread_id = request.thread_id;
-    result.run_id = request.run_id;
+    st.result.thread_id = request.thread_id;
+    st.result.run_id = request.run_id;
   }
-
+  sse_parser parser(options_.max_event_bytes);
   auto on_event = [&](const sse_event_view &ev) -> bool {
-    if (!skip_id.empty()) {
-      const bool repeat = ev.id == skip_id;
-      skip_id.clear();
-      if (repeat) return true;
-    }
-    stream_part part;
-    part.event = std::string(ev.event);
-    part.id = std::string(ev.id);
-    if (detail::json_deeper_than(ev.data, options_.max_json_depth))
-      throw error(error_kind::invalid_response, {}, 0,
-                  "a server-sent event's data nests more than " + std::to_string(options_.max_json_depth) +
-                      " levels deep (client_options::max_json_depth)");
-    part.data = nlohmann::json::parse(ev.data, nullptr, false);
-    if (part.data.is_discarded()) part.data = std::string(ev.data);
-    if (part.event == "metadata" && result.run_id.empty() && part.data.is_object()) {
-      auto it = part.data.find("run_id");
-      if (it != part.data.end() && it->is_string()) result.run_id = it->template get<std::string>();
-    }
-    if (part.event == "error") run_failure = detail::run_error_from(part.data);
-    if (!ev.id.empty()) result.last_event_id = part.id;
-    ++result.parts;
-    if constexpr (std::is_same_v<std::invoke_result_t<OnPart &, const stream_part &>, bool>) {
-      if (!on_part(static_cast<const stream_part &>(part))) {
-        result.stopped = true;
-        return false;
-      }
-    } else {
-      on_part(static_cast<const stream_part &>(part));
-    }
-    return true;
+    const std::optional<stream_part> part = st.part_of(ev, options_.max_json_depth);
+    if (!part) return true;
+    bool go_on = true;
+    if constexpr (std::is_same_v<std::invoke_result_t<OnPart &, const stream_part &>, bool>)
+      go_on = on_part(*part);
+    else
+      on_part(*part);
+    st.result.stopped = !go_on;
+    return go_on;
   };
-  auto on_chunk = [&](const http_response &head, std::string_view chunk) {
-    if (!head_seen) {
-      head_seen = true;
-      std::string tid, rid;
-      detail::ids_from_location(head.header("Content-Location"), tid, rid);
-      if (!rid.empty()) result.run_id = rid;
-      if (!tid.empty()) result.thread_id = tid;
-      if (!head.header("Location").empty()) location = std::string(head.header("Location"));
-    }
+  const chunk_callback on_chunk = [&](const http_response &head, std::string_view chunk) {
+    if (!st.head_seen) st.on_head(head);
     return parser.feed(chunk, on_event);
   };
-
-  for (;;) {
-    const std::string endpoint = req.method + ' ' + req.target;
-    std::string broken; // why this attempt did not end cleanly
-    try {
-      perform(req, idempotent, on_chunk);
-      if (result.stopped) return result;
-      if (parser.finish()) break;
-      broken = "the event stream ended inside an event";
-    } catch (const error &e) {
-      const bool transport = e.kind() == error_kind::connection || e.kind() == error_kind::timeout;
-      if (!transport || !detail::resumable(request) || result.run_id.empty() ||
-          result.reconnects >= options_.stream_reconnects) {
-        if (!e.endpoint().empty()) throw;
-        throw error(e.kind(), endpoint, 200, e.message(), e.body(), e.error_type());
-      }
-    }
-    if (!broken.empty() && (!detail::resumable(request) || result.run_id.empty() ||
-                            result.reconnects >= options_.stream_reconnects))
-      throw error(error_kind::invalid_response, endpoint, 200, broken);
-
-    // Rejoin the run's stream after the last event seen.
-    pause(req, backoff(result.reconnects++, nullptr));
-    const auto call_deadline = req.deadline;
-    const std::string last = result.last_event_id.empty() ? "-1" : result.last_event_id;
-    skip_id = result.last_event_id;
-    if (location.empty() && !result.thread_id.empty()) {
-      join_stream_request rejoin;
-      rejoin.thread_id = result.thread_id;
-      rejoin.run_id = result.run_id;
-      rejoin.last_event_id = last;
-      req = make_request(rejoin);
-    } else { // the server's Location, or the stateless join path of the JS server
-      std::string path = location.empty() ? "/runs/" + percent_encode(result.run_id) + "/stream" : location;
-      if (!url_.path.empty() && path.compare(0, url_.path.size(), url_.path) == 0)
-        path.erase(0, url_.path.size());
-      req = make_request(detail::rejoin_request{std::move(path), last});
-    }
-    req.deadline = call_deadline;
+  bool idempotent = Request::idempotent;
+  while (!stream_attempt(req, idempotent, on_chunk, parser, st, detail::resumable(request))) {
+    req = rejoin(req, st);
     idempotent = true;
     parser = sse_parser(options_.max_event_bytes);
-    head_seen = false;
   }
-  if (run_failure) {
-    throw error(error_kind::run_failed, req.method + ' ' + req.target, 200, run_failure->message,
-                {}, run_failure->error);
+  if (st.failure && !st.result.stopped)
+    throw error(error_kind::run_failed, req.method + ' ' + req.target, 200, st.failure->message, {}, st.failure->error);
+  return st.result;
+}
+
+template <class T>
+bool basic_client<T>::stream_attempt(const http_request &req, bool idempotent, const chunk_callback &on_chunk,
+                                     sse_parser &parser, detail::stream_state &st, bool resumable) {
+  const std::string endpoint = req.method + ' ' + req.target;
+  // The run id may only become known during this attempt (Content-Location, metadata).
+  const auto may_rejoin = [&] {
+    return resumable && !st.result.run_id.empty() && st.result.reconnects < options_.stream_reconnects;
+  };
+  try {
+    perform(req, idempotent, on_chunk);
+  } catch (const error &e) {
+    if ((e.kind() == error_kind::connection || e.kind() == error_kind::timeout) && may_rejoin()) return false;
+    if (!e.endpoint().empty()) throw;
+    throw error(e.kind(), endpoint, 200, e.message(), e.body(), e.error_type()); // thrown by a callback
   }
-  return result;
+  if (st.result.stopped || parser.finish()) return true;
+  if (may_rejoin()) return false;
+  throw error(error_kind::invalid_response, endpoint, 200, "the event stream ended inside an event");
+}
+
+template <class T> http_request basic_client<T>::rejoin(const http_request &broken, detail::stream_state &st) {
+  pause(broken, backoff(st.result.reconnects++, nullptr));
+  const std::string last = st.result.last_event_id.empty() ? "-1" : st.result.last_event_id;
+  st.skip_id = st.result.last_event_id;
+  st.head_seen = false;
+  http_request req;
+  if (st.location.empty() && !st.result.thread_id.empty()) {
+    join_stream_request again;
+    again.thread_id = st.result.thread_id;
+    again.run_id = st.result.run_id;
+    again.last_event_id = last;
+    req = make_request(again);
+  } else { // the server's Location, or the stateless join path of the JS server
+    std::string path = st.location.empty() ? "/runs/" + percent_encode(st.result.run_id) + "/stream" : st.location;
+    if (!url_.path.empty() && path.compare(0, url_.path.size(), url_.path) == 0) path.erase(0, url_.path.size());
+    req = make_request(detail::rejoin_request{std::move(path), last});
+  }
+  req.deadline = broken.deadline; // the whole call's
+  return req;
 }
 
 template <class T>
@@ -2429,26 +2640,21 @@ http_response basic_client<T>::perform(const http_request &req, bool idempotent,
                                        const chunk_callback &on_chunk) {
   const std::string endpoint = req.method + ' ' + req.target;
   const auto late = [&] { return req.deadline && std::chrono::steady_clock::now() >= *req.deadline; };
-  const auto timed_out = [&](int status) {
-    return error(error_kind::timeout, endpoint, status,
-                 "no complete response within client_options::call_timeout (" +
-                     std::to_string(options_.call_timeout.value_or(std::chrono::milliseconds(0)).count()) + " ms)");
-  };
   bool delivered = false;            // a chunk reached on_chunk: repeating would repeat it
   std::exception_ptr callback_error; // thrown by on_chunk; rethrown once the transport returns
   for (int attempt = 0;; ++attempt) {
-    if (late()) throw timed_out(0);
+    if (late()) throw past_deadline(endpoint, 0);
     // Every body goes through here, whatever the transport: a 2xx one to on_chunk or into
     // `body` (at most max_response_bytes), an error's first 64 KiB (its message) into `body`.
     std::string body;
-    bool too_large = false, past_deadline = false;
+    bool too_large = false, too_late = false;
     const chunk_callback sink = [&](const http_response &head, std::string_view chunk) {
       if (head.status < 200 || head.status > 299) {
         body.append(chunk.substr(0, detail::max_error_body_bytes - std::min(detail::max_error_body_bytes, body.size())));
         return body.size() < detail::max_error_body_bytes;
       }
       if (late()) {
-        past_deadline = true;
+        too_late = true;
         return false;
       }
       if (on_chunk) {
@@ -2469,7 +2675,7 @@ http_response basic_client<T>::perform(const http_request &req, bool idempotent,
     };
     http_response res = transport_.send(req, sink);
     if (callback_error) std::rethrow_exception(callback_error);
-    if (past_deadline) throw timed_out(res.status);
+    if (too_late) throw past_deadline(endpoint, res.status);
     if (too_large)
       throw error(error_kind::invalid_response, endpoint, res.status,
                   "response larger than " + std::to_string(options_.max_response_bytes) +
@@ -2506,58 +2712,16 @@ R basic_client<T>::parse(const std::string &endpoint, const http_response &res) 
   }
 }
 
-// ==== webhook receiver ====
+// ==== receiver ====
 //
-// An embedded HTTP endpoint that LangGraph servers POST finished runs to. Requests go through a
-// transport-independent `handle()`: path, method, secret, size, JSON, payload shape, duplicate
+// An embedded HTTP endpoint that LangGraph servers POST finished runs to. A transport judges
+// each request's head with `check_head()` (path, method, secret, encoding, size) before any of
+// its body is read, then hands the whole request to `handle()`: JSON, payload shape, duplicate
 // and backlog checks, then the program's callback on the request's own thread (so a callback
 // that throws answers 500 and the cloud server retries). `wait_for(run_id, timeout)` returns a
 // run's event even when it arrived before the call.
 
-/// Query parameters of a request, decoded, in order.
-using query_params = std::vector<std::pair<std::string, std::string>>;
-
-namespace detail {
-inline int hex_value(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-} // namespace detail
-
-/// Decodes %XX escapes (and '+' as a space, as in query strings when `plus_is_space`).
-inline std::string percent_decode(std::string_view s, bool plus_is_space = false) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    int hi, lo;
-    if (c == '%' && i + 2 < s.size() && (hi = detail::hex_value(s[i + 1])) >= 0 &&
-        (lo = detail::hex_value(s[i + 2])) >= 0) {
-      out += char(hi * 16 + lo);
-      i += 2;
-    } else {
-      out += (plus_is_space && c == '+') ? ' ' : c;
-    }
-  }
-  return out;
-}
-
-/// Splits "a=1&b=x%20y" into decoded pairs.
-inline query_params parse_query(std::string_view q) {
-  query_params out;
-  while (!q.empty()) {
-    const std::size_t amp = q.find('&');
-    std::string_view pair = q.substr(0, amp);
-    q = amp == std::string_view::npos ? std::string_view() : q.substr(amp + 1);
-    if (pair.empty()) continue;
-    const std::size_t eq = pair.find('=');
-    out.emplace_back(percent_decode(pair.substr(0, eq), true),
-                     eq == std::string_view::npos ? std::string() : percent_decode(pair.substr(eq + 1), true));
-  }
-  return out;
-}
+// ---- payloads ---------------------------------------------------------------------------
 
 namespace detail {
 // Validates one JSON text (RFC 8259: grammar, escapes, surrogate pairs, UTF-8) without building
@@ -2960,70 +3124,7 @@ inline webhook_event webhook_event::from_body(std::string body, query_params que
   return ev;
 }
 
-/// The policy a cloud deployment applies to webhook URLs (`webhooks.url` in langgraph.json),
-/// with the server's defaults.
-struct webhook_url_policy {
-  bool require_https = false;
-  std::vector<std::string> allowed_domains; ///< exact hosts or "*.example.com" (subdomains only)
-  std::vector<int> allowed_ports;           ///< empty: any
-  std::size_t max_url_length = 4096;
-  bool disable_loopback = true; ///< the default since Agent Server v0.10
-};
-
-/// Result of `check_webhook_url`: what a cloud deployment would say about a URL.
-struct webhook_url_check {
-  std::vector<std::string> problems; ///< empty when the URL passes
-  bool ok() const noexcept { return problems.empty(); }
-  explicit operator bool() const noexcept { return ok(); }
-};
-
-/// Checks `url` the way the Python (cloud) server validates `webhook` before creating a run,
-/// so a loopback or plain-http URL is caught before the 422. The open-source JS server checks
-/// nothing. Names are not resolved: a public name pointing at 127.0.0.1 passes here.
-inline webhook_url_check check_webhook_url(std::string_view url, const webhook_url_policy &policy = {}) {
-  webhook_url_check out;
-  auto problem = [&](std::string s) { out.problems.push_back(std::move(s)); };
-  if (url.size() > policy.max_url_length)
-    problem("Webhook URL too long (" + std::to_string(url.size()) + " > " + std::to_string(policy.max_url_length) + " characters)");
-  if (!url.empty() && url.front() == '/') {
-    if (policy.disable_loopback)
-      problem("relative webhook URLs are delivered inside the deployment itself and are refused "
-              "since Agent Server v0.10 (webhooks.url.disable_loopback)");
-    return out;
-  }
-  url_parts u;
-  try {
-    u = parse_url(url);
-  } catch (const std::invalid_argument &e) {
-    problem(e.what());
-    return out;
-  }
-  if (policy.require_https && u.scheme != "https") problem("Webhook must use https");
-  std::string host;
-  for (char c : u.host) host += char((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
-  auto ends_with = [](std::string_view s, std::string_view suffix) {
-    return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-  };
-  const bool loopback = host == "localhost" || ends_with(host, ".localhost") || host == "::1" ||
-                        host == "0:0:0:0:0:0:0:1" || host == "host.docker.internal" ||
-                        host.compare(0, 4, "127.") == 0 || host == "0.0.0.0" || host == "::";
-  if (policy.disable_loopback && loopback)
-    problem("Webhook host blocked: " + u.host + " is a loopback address, which cloud deployments refuse "
-            "(webhooks.url.disable_loopback, default true since v0.10); give the receiver a public_url "
-            "(a tunnel or a reachable address)");
-  if (!policy.allowed_domains.empty()) {
-    bool allowed = false;
-    for (const auto &d : policy.allowed_domains) {
-      if (d.compare(0, 2, "*.") == 0 ? ends_with(host, d.substr(1)) && host.size() > d.size() - 1 : host == d)
-        allowed = true;
-    }
-    if (!allowed) problem("Webhook domain not allowed: " + u.host);
-  }
-  if (!policy.allowed_ports.empty() &&
-      std::find(policy.allowed_ports.begin(), policy.allowed_ports.end(), u.port) == policy.allowed_ports.end())
-    problem("Webhook port " + std::to_string(u.port) + " not allowed");
-  return out;
-}
+// ---- options ----------------------------------------------------------------------------
 
 /// Options of `basic_webhook_server`. Every limit on what a sender can make the receiver hold
 /// is one of these; README.md ("Security") gives the worst case in memory and time as a formula
@@ -3454,45 +3555,9 @@ private:
 };
 } // namespace detail
 
-// ---- the receiver ------------------------------------------------------------------------
-
-/// What a ServerTransport calls for each request: `check_head` with the request's method,
-/// target and headers before any of its body is read — an answer refuses the request (the
-/// transport sends it and closes the connection, the body unread) — then `handle` with the
-/// whole request.
-struct server_handler {
-  std::function<std::optional<http_response>(const http_request &head)> check_head;
-  std::function<http_response(http_request)> handle;
-};
-
-// Requirements of a ServerTransport `S`, with `s` an `S`, `o` a `const webhook_server_options&`
-// and `h` a `server_handler`:
-//
-//   expression      | type | semantics
-//   ----------------+------+-----------------------------------------------------------------
-//   s.start(o, h)   | int  | Listens on o.host:o.port (0: any free port) and returns the
-//                   |      | port, or throws `error` (kind connection) saying why it cannot.
-//                   |      | Serves in its own threads: each request's head becomes an
-//                   |      | http_request (`target` the raw path and query, body empty) for
-//                   |      | h.check_head; only when that returns no answer is the body read
-//                   |      | (at most o.max_body_bytes) and the whole request passed to
-//                   |      | h.handle, whose http_response is sent back. Enforces the limits of
-//                   |      | `o` on what it reads.
-//   s.stop()        | void | Stops accepting, closes connections that are not delivering, lets
-//                   |      | the calls to h.handle in progress finish and their answers be
-//                   |      | written, joins its threads. start() may be called again afterwards.
+// ---- the receiver -----------------------------------------------------------------------
 
 namespace detail {
-template <class S, class = void> struct is_server_transport : std::false_type {};
-template <class S>
-struct is_server_transport<
-    S, std::void_t<decltype(std::declval<S &>().start(std::declval<const webhook_server_options &>(),
-                                                      std::declval<server_handler>())),
-                   decltype(std::declval<S &>().stop())>>
-    : std::is_convertible<decltype(std::declval<S &>().start(std::declval<const webhook_server_options &>(),
-                                                             std::declval<server_handler>())),
-                          int> {};
-
 // Compares without an early exit, so the time taken does not tell how much of a guess was right.
 inline bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
   unsigned char diff = a.size() == b.size() ? 0 : 1;
@@ -3513,10 +3578,6 @@ inline http_response reply(int status, std::string detail_text, http_headers hea
   return r;
 }
 
-inline http_response body_too_large(std::size_t max) {
-  return reply(413, "body larger than " + std::to_string(max) + " bytes");
-}
-
 // The bytes an accepted event holds while it is kept (its strings and query pairs, the key
 // under which it is remembered twice, and the map entries): what recent_bytes counts.
 inline std::size_t footprint(const webhook_event &e, const std::string &key) {
@@ -3534,8 +3595,6 @@ inline std::string delivery_key(const std::string &run_id, const std::string &st
 }
 } // namespace detail
 
-/// True when `S` models ServerTransport (see the table above).
-template <class S> inline constexpr bool is_server_transport_v = detail::is_server_transport<S>::value;
 
 /// The webhook receiver over any ServerTransport; `webhook_server` is the cpp-httplib one.
 template <class ServerTransport> class basic_webhook_server {
@@ -3698,6 +3757,12 @@ private:
     return detail::reply(status, std::move(why), std::move(headers));
   }
   bool authenticated(const http_request &head, std::string_view query) const;
+  // The steps of handle(): the event of a request (or the answer refusing it); whether it may
+  // be delivered now (holding a callback slot) or is answered already (duplicate, busy, no
+  // callback); the callback and its outcome.
+  std::optional<http_response> read_event(http_request req, std::shared_ptr<webhook_event> &event);
+  std::optional<http_response> admit(const std::shared_ptr<webhook_event> &event, const std::string &key);
+  http_response deliver(const std::shared_ptr<webhook_event> &event, std::string key);
   void keep(std::shared_ptr<const webhook_event> event, std::string key); // with m_ held
   void forget_old(clock::time_point now);                                  // with m_ held
 
@@ -3782,50 +3847,63 @@ template <class S> std::optional<http_response> basic_webhook_server<S>::check_h
 }
 
 template <class S> http_response basic_webhook_server<S>::handle(http_request req) {
-  if (auto refused = check_head(req)) return std::move(*refused);
-  if (req.body.size() > options_.max_body_bytes) return rejected(413, "body larger than " + std::to_string(options_.max_body_bytes) + " bytes");
+  std::shared_ptr<webhook_event> event;
+  if (auto refused = read_event(std::move(req), event)) return std::move(*refused);
+  std::string key = detail::delivery_key(event->run_id, event->status_text);
+  if (auto answered = admit(event, key)) return std::move(*answered);
+  return deliver(event, std::move(key));
+}
+
+template <class S>
+std::optional<http_response> basic_webhook_server<S>::read_event(http_request req, std::shared_ptr<webhook_event> &event) {
+  if (auto refused = check_head(req)) return refused;
+  if (req.body.size() > options_.max_body_bytes)
+    return rejected(413, "body larger than " + std::to_string(options_.max_body_bytes) + " bytes");
   const std::size_t q = req.target.find('?');
-  auto event = std::make_shared<webhook_event>();
   try {
-    *event = webhook_event::from_body(std::move(req.body),
-                                      q == std::string::npos ? query_params() : parse_query(std::string_view(req.target).substr(q + 1)),
-                                      options_.max_json_depth);
+    event = std::make_shared<webhook_event>(webhook_event::from_body(
+        std::move(req.body), q == std::string::npos ? query_params() : parse_query(std::string_view(req.target).substr(q + 1)),
+        options_.max_json_depth));
   } catch (const payload_error &e) {
     return rejected(e.not_json() ? 400 : 422, e.what());
   }
+  return std::nullopt;
+}
 
-  std::string key = detail::delivery_key(event->run_id, event->status_text);
-  {
-    std::unique_lock<std::mutex> lock(m_);
-    auto seen = seen_.find(key);
-    if (seen != seen_.end()) {
-      if (seen->second) {
-        ++stats_.duplicates;
-        return detail::reply(200, "duplicate delivery, already handled");
-      }
-      ++stats_.busy;
-      return detail::reply(503, "this delivery is being handled", {{"Retry-After", "1"}});
-    }
-    if (stopping_ || (on_event_ && active_ >= options_.worker_threads && waiting_ >= options_.max_backlog)) {
-      ++stats_.busy;
-      return detail::reply(503, stopping_ ? "the receiver is stopping" : "too many deliveries waiting", {{"Retry-After", "1"}});
-    }
-    if (!on_event_) {
-      ++stats_.accepted;
-      keep(std::move(event), std::move(key));
-      return detail::reply(200, "ok");
-    }
-    seen_.emplace(key, false);
-    ++waiting_;
-    slot_free_.wait(lock, [&] { return stopping_ || active_ < options_.worker_threads; });
-    --waiting_;
-    if (stopping_) {
-      seen_.erase(key); // not acknowledged: a retry is handled afresh
-      ++stats_.busy;
-      return detail::reply(503, "the receiver is stopping", {{"Retry-After", "1"}});
-    }
-    ++active_;
+template <class S>
+std::optional<http_response> basic_webhook_server<S>::admit(const std::shared_ptr<webhook_event> &event, const std::string &key) {
+  const auto busy = [&](const char *why) {
+    ++stats_.busy;
+    return detail::reply(503, why, {{"Retry-After", "1"}});
+  };
+  std::unique_lock<std::mutex> lock(m_);
+  auto seen = seen_.find(key);
+  if (seen != seen_.end()) {
+    if (!seen->second) return busy("this delivery is being handled");
+    ++stats_.duplicates;
+    return detail::reply(200, "duplicate delivery, already handled");
   }
+  if (stopping_) return busy("the receiver is stopping");
+  if (!on_event_) {
+    ++stats_.accepted;
+    keep(event, key);
+    return detail::reply(200, "ok");
+  }
+  if (active_ >= options_.worker_threads && waiting_ >= options_.max_backlog) return busy("too many deliveries waiting");
+  seen_.emplace(key, false);
+  ++waiting_;
+  slot_free_.wait(lock, [&] { return stopping_ || active_ < options_.worker_threads; });
+  --waiting_;
+  if (stopping_) {
+    seen_.erase(key); // not acknowledged: a retry is handled afresh
+    return busy("the receiver is stopping");
+  }
+  ++active_;
+  return std::nullopt;
+}
+
+template <class S>
+http_response basic_webhook_server<S>::deliver(const std::shared_ptr<webhook_event> &event, std::string key) {
   std::exception_ptr failure;
   try {
     on_event_(*event);
@@ -3844,19 +3922,17 @@ template <class S> http_response basic_webhook_server<S>::handle(http_request re
       keep(event, std::move(key));
     }
   }
-  if (failure) {
-    if (on_error_) {
-      try {
-        on_error_(*event, failure);
-      } catch (...) {
-      }
+  if (!failure) return detail::reply(200, "ok");
+  if (on_error_) {
+    try {
+      on_error_(*event, failure);
+    } catch (...) {
     }
-    return detail::reply(500, "the webhook handler failed");
   }
-  return detail::reply(200, "ok");
+  return detail::reply(500, "the webhook handler failed");
 }
 
-// ==== mock transport ====
+// ==== mock transports ====
 
 /// A ClientTransport for tests: records every request and plays scripted answers in order.
 /// Copies share one script and one record, so a test keeps a copy while the client owns one.
@@ -4047,7 +4123,7 @@ private:
   int starts_ = 0;
 };
 
-// ==== cpp-httplib transport ====
+// ==== cpp-httplib adapters ====
 
 #ifndef LANGGRAPH_WEBHOOKS_NO_HTTPLIB
 
@@ -4126,83 +4202,25 @@ template <class C> void disable_path_encoding(C &cli) {
     cli.set_url_encode(false);
 }
 
-// Stops the clients whose call passed its deadline: ClientImpl::stop() shuts down the socket of
-// a request in flight, which then fails at once, on every version. (ClientImpl::set_max_timeout,
-// 0.18 on, bounds each wait but not a server that trickles a byte at a time.) The connect is
-// bounded apart: its timeout is cut to the time left.
-class client_watchdog {
-public:
-  /// One watched call; forget() it when the call returns.
-  struct call {
-    std::mutex m; // held while stopping the client, so that forget() waits for that to end
-    httplib::ClientImpl *client;
-    steady_clock::time_point deadline;
-    std::atomic<bool> over{false};
-    call(httplib::ClientImpl *c, steady_clock::time_point d) : client(c), deadline(d) {}
-  };
+// TaskQueue::enqueue returns void before 0.15, bool after (false: the server closes the socket).
+// Delete when the oldest supported release returns bool.
+using enqueue_result = decltype(std::declval<httplib::TaskQueue &>().enqueue(std::function<void()>()));
+template <class R> R enqueue_ok() {
+  if constexpr (!std::is_void_v<R>) return true;
+}
 
-  ~client_watchdog() {
-    {
-      std::lock_guard<std::mutex> lock(m_);
-      stopping_ = true;
-    }
-    cv_.notify_one();
-    if (thread_.joinable()) thread_.join();
+// Server::wait_until_ready (0.15); 0.11 has not: poll is_running. Delete the fallback when the
+// oldest supported release has it.
+template <class S, class = void> struct has_wait_until_ready : std::false_type {};
+template <class S>
+struct has_wait_until_ready<S, std::void_t<decltype(std::declval<const S &>().wait_until_ready())>> : std::true_type {};
+template <class S> void wait_until_listening(const S &s) {
+  if constexpr (has_wait_until_ready<S>::value) {
+    s.wait_until_ready();
+  } else {
+    for (int i = 0; i < 5000 && !s.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
-  std::shared_ptr<call> watch(httplib::ClientImpl *c, steady_clock::time_point deadline) {
-    auto w = std::make_shared<call>(c, deadline);
-    std::lock_guard<std::mutex> lock(m_);
-    calls_.push_back(w);
-    if (!thread_.joinable()) thread_ = std::thread([this] { loop(); });
-    cv_.notify_one();
-    return w;
-  }
-  /// After this, the client is never stopped for this call.
-  static void forget(call &w) {
-    std::lock_guard<std::mutex> lock(w.m);
-    w.over = true;
-  }
-
-private:
-  void loop() {
-    std::vector<std::shared_ptr<call>> due;
-    std::unique_lock<std::mutex> lock(m_);
-    while (!stopping_) {
-      const auto now = steady_clock::now();
-      auto next = steady_clock::time_point::max();
-      due.clear();
-      calls_.erase(std::remove_if(calls_.begin(), calls_.end(),
-                                  [&](const std::shared_ptr<call> &w) {
-                                    if (w->over) return true;
-                                    if (w->deadline > now) {
-                                      next = std::min(next, w->deadline);
-                                      return false;
-                                    }
-                                    due.push_back(w);
-                                    return true;
-                                  }),
-                   calls_.end());
-      if (!due.empty()) { // stopping a client may wait for its connect: not with m_ held
-        lock.unlock();
-        for (auto &w : due) {
-          std::lock_guard<std::mutex> stopping(w->m);
-          if (!w->over) w->client->stop();
-        }
-        lock.lock();
-        continue;
-      }
-      if (next == steady_clock::time_point::max())
-        cv_.wait(lock);
-      else
-        cv_.wait_until(lock, next);
-    }
-  }
-  std::mutex m_;
-  std::condition_variable cv_;
-  std::vector<std::shared_ptr<call>> calls_;
-  bool stopping_ = false;
-  std::thread thread_;
-};
+}
 
 #ifdef CPPHTTPLIB_HEADER_MAX_COUNT
 // cpp-httplib bounds response heads itself: CPPHTTPLIB_HEADER_MAX_COUNT fields of at most
@@ -4287,6 +4305,89 @@ private:
 };
 using http_client = bounded_head_client;
 #endif
+} // namespace detail
+
+// ---- the client transport ----------------------------------------------------------------
+
+namespace detail {
+// Stops the clients whose call passed its deadline: ClientImpl::stop() shuts down the socket of
+// a request in flight, which then fails at once, on every version. (ClientImpl::set_max_timeout,
+// 0.18 on, bounds each wait but not a server that trickles a byte at a time.) The connect is
+// bounded apart: its timeout is cut to the time left.
+class client_watchdog {
+public:
+  /// One watched call; forget() it when the call returns.
+  struct call {
+    std::mutex m; // held while stopping the client, so that forget() waits for that to end
+    httplib::ClientImpl *client;
+    steady_clock::time_point deadline;
+    std::atomic<bool> over{false};
+    call(httplib::ClientImpl *c, steady_clock::time_point d) : client(c), deadline(d) {}
+  };
+
+  ~client_watchdog() {
+    {
+      std::lock_guard<std::mutex> lock(m_);
+      stopping_ = true;
+    }
+    cv_.notify_one();
+    if (thread_.joinable()) thread_.join();
+  }
+  std::shared_ptr<call> watch(httplib::ClientImpl *c, steady_clock::time_point deadline) {
+    auto w = std::make_shared<call>(c, deadline);
+    std::lock_guard<std::mutex> lock(m_);
+    calls_.push_back(w);
+    if (!thread_.joinable()) thread_ = std::thread([this] { loop(); });
+    cv_.notify_one();
+    return w;
+  }
+  /// After this, the client is never stopped for this call.
+  static void forget(call &w) {
+    std::lock_guard<std::mutex> lock(w.m);
+    w.over = true;
+  }
+
+private:
+  void loop() {
+    std::vector<std::shared_ptr<call>> due;
+    std::unique_lock<std::mutex> lock(m_);
+    while (!stopping_) {
+      const auto now = steady_clock::now();
+      auto next = steady_clock::time_point::max();
+      due.clear();
+      calls_.erase(std::remove_if(calls_.begin(), calls_.end(),
+                                  [&](const std::shared_ptr<call> &w) {
+                                    if (w->over) return true;
+                                    if (w->deadline > now) {
+                                      next = std::min(next, w->deadline);
+                                      return false;
+                                    }
+                                    due.push_back(w);
+                                    return true;
+                                  }),
+                   calls_.end());
+      if (!due.empty()) { // stopping a client may wait for its connect: not with m_ held
+        lock.unlock();
+        for (auto &w : due) {
+          std::lock_guard<std::mutex> stopping(w->m);
+          if (!w->over) w->client->stop();
+        }
+        lock.lock();
+        continue;
+      }
+      if (next == steady_clock::time_point::max())
+        cv_.wait(lock);
+      else
+        cv_.wait_until(lock, next);
+    }
+  }
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::vector<std::shared_ptr<call>> calls_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
 } // namespace detail
 
 /// The default ClientTransport: cpp-httplib with keep-alive, TCP_NODELAY and the timeouts of
@@ -4488,25 +4589,9 @@ private:
 /// The client most programs use: `lgw::client c("http://127.0.0.1:2024");`
 using client = basic_client<httplib_client_transport>;
 
+// ---- the server transport ----------------------------------------------------------------
+
 namespace detail {
-// What httplib::TaskQueue::enqueue returns in this version (void before 0.15, bool after).
-using enqueue_result = decltype(std::declval<httplib::TaskQueue &>().enqueue(std::function<void()>()));
-template <class R> R enqueue_ok() {
-  if constexpr (!std::is_void_v<R>) return true;
-}
-
-// httplib::Server::wait_until_ready, where this version has it (0.11 has not: poll is_running).
-template <class S, class = void> struct has_wait_until_ready : std::false_type {};
-template <class S>
-struct has_wait_until_ready<S, std::void_t<decltype(std::declval<const S &>().wait_until_ready())>> : std::true_type {};
-template <class S> void wait_until_listening(const S &s) {
-  if constexpr (has_wait_until_ready<S>::value) {
-    s.wait_until_ready();
-  } else {
-    for (int i = 0; i < 5000 && !s.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-}
-
 inline const char *reason_phrase(int status) {
   switch (status) {
   case 100: return "Continue";
@@ -4801,113 +4886,153 @@ private:
     if (!answered_close || !hand_to_closing(fd)) close_socket(fd);
   }
 
-  // The request loop of serve(); true when it ended with an answer that closes the connection.
-  bool serve_requests(socket_t fd, handle c) {
-    std::string in; // received and not yet used: a head, a body, pipelined requests
-    const auto answer = [&](const http_response &r, bool close) {
-      if (!enter(c, phase::writing) && !close) return false;
-      return write_all(fd, serialize(r, close, o_.keep_alive_timeout), steady_clock::now() + o_.write_timeout);
-    };
-    const auto refuse_with = [&](const http_refusal &r) {
-      if (r.status == 408) count_timeout();
-      return answer(reply(r.status, r.reason), true);
-    };
-    for (std::size_t served = 0;; ++served) {
-      // The head. A kept-alive connection waits up to keep_alive_timeout for its first byte.
+  // One connection's requests, read and answered in turn. Each step returns nullopt to go on,
+  // else how the connection ends: true after an answer that closes it, false without one.
+  class session {
+  public:
+    using end = std::optional<bool>;
+    session(receiver_connections &rc, socket_t fd, handle c) : rc_(rc), o_(rc.o_), fd_(fd), c_(c) {}
+    session(const session &) = delete;
+    session &operator=(const session &) = delete;
+    ~session() { rc_.release(reserved_); }
+
+    // The next request's head; a kept-alive connection first waits keep_alive_timeout for it.
+    end read_head(std::size_t served) {
       if (served > 0) {
-        if (!enter(c, phase::idle)) return false;
-        if (in.empty() && (!wait_socket(fd, POLLIN, steady_clock::now() + o_.keep_alive_timeout) || read_some(fd, in) <= 0))
+        if (!rc_.enter(c_, phase::idle)) return false;
+        if (in_.empty() && (!wait_socket(fd_, POLLIN, steady_clock::now() + o_.keep_alive_timeout) || read_some(fd_, in_) <= 0))
           return false;
-        if (!enter(c, phase::head)) return false;
+        if (!rc_.enter(c_, phase::head)) return false;
       }
       const auto head_deadline = steady_clock::now() + o_.head_timeout;
       request_head_reader reader(o_.max_head_bytes, o_.max_header_count);
-      http_request req;
       for (;;) {
-        const auto st = reader.feed(in, req);
+        const auto st = reader.feed(in_, req_);
         if (st == request_head_reader::state::complete) break;
-        if (st == request_head_reader::state::refused) return refuse_with(reader.refusal());
-        const auto deadline = std::min(head_deadline, steady_clock::now() + o_.read_timeout);
-        if (!wait_socket(fd, POLLIN, deadline))
-          return in.empty() ? false : refuse_with({408, "the request head took too long"});
-        if (read_some(fd, in) <= 0) return false;
+        if (st == request_head_reader::state::refused) return refuse(reader.refusal());
+        if (!wait_socket(fd_, POLLIN, std::min(head_deadline, steady_clock::now() + o_.read_timeout)))
+          return in_.empty() ? end(false) : refuse({408, "the request head took too long"});
+        if (read_some(fd_, in_) <= 0) return false;
       }
-      in.erase(0, reader.size());
+      in_.erase(0, reader.size());
+      minor_ = reader.minor_version();
+      return std::nullopt;
+    }
 
-      // The framing and the receiver's judgement, before any of the body is read.
-      const body_framing framing = framing_of(req, reader.minor_version());
-      if (framing.refusal) return refuse_with(framing.refusal);
+    // The framing and the receiver's judgement of the head, before any of the body is read;
+    // then the body's bytes from the budget, and the 100 Continue the client may wait for.
+    end judge(body_framing &framing) {
+      framing = framing_of(req_, minor_);
+      if (framing.refusal) return refuse(framing.refusal);
       std::optional<http_response> refused;
       try {
-        refused = handler_.check_head(req);
+        refused = rc_.handler_.check_head(req_);
       } catch (...) {
         refused = reply(500, "the receiver failed to judge the request");
       }
       if (refused) return answer(*refused, true);
-      if (!framing.chunked && framing.length > o_.max_body_bytes) return refuse_with({413, "body larger than " + std::to_string(o_.max_body_bytes) + " bytes"});
-      std::size_t reserved = framing.chunked ? 0 : std::size_t(framing.length);
-      if (!reserve(reserved))
-        return answer(reply(503, "too many payload bytes in flight", {{"Retry-After", "1"}}), true);
-      struct release_at_exit {
-        receiver_connections &self;
-        std::size_t &n;
-        ~release_at_exit() { self.release(n); }
-      } held{*this, reserved};
-      if (!enter(c, phase::body)) return false;
-      if (reader.minor_version() == 1 && iequals(req.header("Expect"), "100-continue") &&
-          !write_all(fd, "HTTP/1.1 100 Continue\r\n\r\n", steady_clock::now() + o_.write_timeout))
+      if (!framing.chunked && framing.length > o_.max_body_bytes)
+        return refuse({413, "body larger than " + std::to_string(o_.max_body_bytes) + " bytes"});
+      if (!framing.chunked && !reserve(std::size_t(framing.length))) return too_many_bytes();
+      if (!rc_.enter(c_, phase::body)) return false;
+      if (minor_ == 1 && iequals(req_.header("Expect"), "100-continue") &&
+          !write_all(fd_, "HTTP/1.1 100 Continue\r\n\r\n", steady_clock::now() + o_.write_timeout))
         return false;
+      body_deadline_ = steady_clock::now() + o_.body_timeout;
+      return std::nullopt;
+    }
 
-      // The body, within body_timeout.
-      const auto body_deadline = steady_clock::now() + o_.body_timeout;
-      const auto more = [&](std::string &into, std::size_t at_most) -> long { // -1: timed out, 0: closed
-        if (!wait_socket(fd, POLLIN, std::min(body_deadline, steady_clock::now() + o_.read_timeout))) return -1;
-        const std::size_t old = into.size();
-        into.resize(old + at_most);
-        const auto n = ::recv(fd, &into[old], at_most, 0);
-        into.resize(old + (n > 0 ? std::size_t(n) : 0));
-        return n > 0 ? long(n) : 0;
-      };
-      if (framing.chunked) {
-        chunked_decoder decoder(o_.max_body_bytes, o_.max_head_bytes);
-        for (;;) {
-          const std::size_t before = req.body.size();
-          in.erase(0, decoder.feed(in, req.body));
-          if (!reserve(req.body.size() - before))
-            return answer(reply(503, "too many payload bytes in flight", {{"Retry-After", "1"}}), true);
-          reserved += req.body.size() - before;
-          if (decoder.refusal()) return refuse_with(decoder.refusal());
-          if (decoder.done()) break;
-          const long n = more(in, 16384);
-          if (n < 0) return refuse_with({408, "the request body took too long"});
-          if (n == 0) return false;
-        }
-      } else {
-        const std::size_t length = std::size_t(framing.length);
-        const std::size_t from_buffer = std::min(length, in.size());
-        req.body.assign(in, 0, from_buffer);
-        in.erase(0, from_buffer);
-        req.body.reserve(length);
-        while (req.body.size() < length) {
-          const long n = more(req.body, std::min<std::size_t>(length - req.body.size(), std::size_t(1) << 20));
-          if (n < 0) return refuse_with({408, "the request body took too long"});
-          if (n == 0) return false;
-        }
+    end read_sized_body(std::size_t length) {
+      const std::size_t from_buffer = std::min(length, in_.size());
+      req_.body.assign(in_, 0, from_buffer);
+      in_.erase(0, from_buffer);
+      req_.body.reserve(length);
+      while (req_.body.size() < length) {
+        const long n = more(req_.body, std::min<std::size_t>(length - req_.body.size(), std::size_t(1) << 20));
+        if (n <= 0) return n < 0 ? refuse({408, "the request body took too long"}) : end(false);
       }
+      return std::nullopt;
+    }
 
-      // The delivery.
-      if (!enter(c, phase::handling)) return false;
-      const bool close = wants_close(req, reader.minor_version()) || served + 1 >= o_.keep_alive_max_requests;
+    end read_chunked_body() {
+      chunked_decoder decoder(o_.max_body_bytes, o_.max_head_bytes);
+      for (;;) {
+        const std::size_t before = req_.body.size();
+        in_.erase(0, decoder.feed(in_, req_.body));
+        if (!reserve(req_.body.size() - before)) return too_many_bytes();
+        if (decoder.refusal()) return refuse(decoder.refusal());
+        if (decoder.done()) return std::nullopt;
+        const long n = more(in_, 16384);
+        if (n <= 0) return n < 0 ? refuse({408, "the request body took too long"}) : end(false);
+      }
+    }
+
+    // The request to the receiver, and its answer; nullopt when the connection stays open.
+    end deliver(std::size_t served) {
+      if (!rc_.enter(c_, phase::handling)) return false;
+      const bool close = wants_close(req_, minor_) || served + 1 >= o_.keep_alive_max_requests;
       http_response res;
       try {
-        res = handler_.handle(std::move(req));
+        res = rc_.handler_.handle(std::move(req_));
       } catch (...) {
         res = reply(500, "the receiver failed to handle the request");
       }
-      release(reserved); // handled: the bytes are the event's now (recent_bytes bounds those)
-      reserved = 0;
-      if (!answer(res, close || stopping())) return false;
-      if (close || stopping()) return true;
+      req_ = http_request();
+      rc_.release(reserved_); // handled: the bytes are the event's now (recent_bytes bounds those)
+      reserved_ = 0;
+      const bool closing = close || rc_.stopping();
+      if (auto e = answer(res, closing)) return e;
+      return closing ? end(true) : std::nullopt;
+    }
+
+  private:
+    // Writes an answer; nullopt when the connection stays open, false when writing failed.
+    end answer(const http_response &r, bool close) {
+      if (!rc_.enter(c_, phase::writing) && !close) return false;
+      if (!write_all(fd_, serialize(r, close, o_.keep_alive_timeout), steady_clock::now() + o_.write_timeout)) return false;
+      return close ? end(true) : std::nullopt;
+    }
+    end refuse(const http_refusal &r) {
+      if (r.status == 408) rc_.count_timeout();
+      return answer(reply(r.status, r.reason), true);
+    }
+    end too_many_bytes() { return answer(reply(503, "too many payload bytes in flight", {{"Retry-After", "1"}}), true); }
+    bool reserve(std::size_t n) {
+      if (!rc_.reserve(n)) return false;
+      reserved_ += n;
+      return true;
+    }
+    // Reads up to `at_most` more bytes of the body into `into`: the bytes read, 0 when the
+    // connection closed, -1 when body_timeout (or read_timeout of silence) passed.
+    long more(std::string &into, std::size_t at_most) {
+      if (!wait_socket(fd_, POLLIN, std::min(body_deadline_, steady_clock::now() + o_.read_timeout))) return -1;
+      const std::size_t old = into.size();
+      into.resize(old + at_most);
+      const auto n = ::recv(fd_, &into[old], at_most, 0);
+      into.resize(old + (n > 0 ? std::size_t(n) : 0));
+      return n > 0 ? long(n) : 0;
+    }
+
+    receiver_connections &rc_;
+    const webhook_server_options &o_;
+    const socket_t fd_;
+    const handle c_;
+    std::string in_; // received and not yet used: a head, a body, pipelined requests
+    http_request req_;
+    int minor_ = 1;
+    std::size_t reserved_ = 0; // of the body budget, for this request
+    steady_clock::time_point body_deadline_;
+  };
+
+  // The requests of one connection; true when it ended with an answer that closes it.
+  bool serve_requests(socket_t fd, handle c) {
+    session s(*this, fd, c);
+    for (std::size_t served = 0;; ++served) {
+      body_framing framing;
+      if (auto end = s.read_head(served)) return *end;
+      if (auto end = s.judge(framing)) return *end;
+      if (auto end = framing.chunked ? s.read_chunked_body() : s.read_sized_body(std::size_t(framing.length))) return *end;
+      if (auto end = s.deliver(served)) return *end;
     }
   }
 
