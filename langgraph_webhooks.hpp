@@ -214,6 +214,13 @@ inline std::string_view trim_ows(std::string_view v) noexcept {
   while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
   return v;
 }
+// Appends a header field (one way to do it, so that the vector's growth is compiled once).
+inline void add_header(http_headers &headers, std::string_view name, std::string_view value) {
+  headers.emplace_back(std::string(name), std::string(value));
+}
+inline void add_headers(http_headers &headers, const http_headers &more) {
+  for (const auto &h : more) add_header(headers, h.first, h.second);
+}
 inline const std::string *find_header(const http_headers &headers, std::string_view name) {
   for (const auto &h : headers)
     if (iequals(h.first, name)) return &h.second;
@@ -900,12 +907,19 @@ inline bool json_deeper_than(std::string_view text, std::size_t max_depth) noexc
   return false;
 }
 
+// Every JSON text the library parses goes through here, as a string_view: one instantiation of
+// nlohmann's parser (each input type is another). Not JSON: parse_error, or a discarded value
+// when `throw_errors` is false.
+inline nlohmann::json json_parse(std::string_view text, bool throw_errors = true) {
+  return nlohmann::json::parse(text, nullptr, throw_errors);
+}
+
 // Parses JSON read from the network: throws std::invalid_argument when it nests deeper than
 // `max_depth`, nlohmann's parse_error when it is not JSON.
 inline nlohmann::json parse_json(std::string_view text, std::size_t max_depth) {
   if (json_deeper_than(text, max_depth))
     throw std::invalid_argument("JSON nested more than " + std::to_string(max_depth) + " levels deep");
-  return nlohmann::json::parse(text);
+  return json_parse(text);
 }
 } // namespace detail
 
@@ -1109,14 +1123,16 @@ inline void from_json(const nlohmann::json &j, server_info &i) {
 //   query(f)           (some) f(key, value) for each query parameter
 //   headers()          (some) extra request headers, e.g. Last-Event-ID
 // Every request type is in LANGGRAPH_WEBHOOKS_REQUESTS at the end of this section: adding an
-// endpoint is one block here and one line there.
+// endpoint is one block here and one line there. Every field has a default member initializer,
+// so that designated initializers that leave fields out compile without GCC's
+// -Wmissing-field-initializers (part of -Wextra).
 
 /// `checkpoint` of a thread run: resume from this checkpoint.
 struct checkpoint {
-  std::optional<std::string> thread_id;
-  std::optional<std::string> checkpoint_ns;
-  std::optional<std::string> checkpoint_id;
-  nlohmann::json checkpoint_map;
+  std::optional<std::string> thread_id{};
+  std::optional<std::string> checkpoint_ns{};
+  std::optional<std::string> checkpoint_id{};
+  nlohmann::json checkpoint_map{};
 
   template <class F> void fields(F &&f) const {
     f("thread_id", thread_id);
@@ -1128,8 +1144,8 @@ struct checkpoint {
 
 /// `langsmith_tracer`: where LangSmith records the run.
 struct langsmith_tracer {
-  std::optional<std::string> project_name;
-  std::optional<std::string> example_id;
+  std::optional<std::string> project_name{};
+  std::optional<std::string> example_id{};
 
   template <class F> void fields(F &&f) const {
     f("project_name", project_name);
@@ -1199,28 +1215,28 @@ template <class R, class F> void cron_fields(const R &r, F &f) {
 /// `POST /threads/{thread_id}/runs` — Python `client.runs.create(thread_id, …)`. Starts a
 /// background run; the webhook fires when it ends.
 struct create_run_request {
-  std::string thread_id;    ///< in the path
-  std::string assistant_id; ///< assistant UUID or graph name (required)
-  nlohmann::json input;
-  nlohmann::json command; ///< {resume, update, goto}; do not combine with `input`
-  nlohmann::json metadata;
-  nlohmann::json config;
-  nlohmann::json context;
-  std::optional<std::string> webhook; ///< URL the server POSTs the finished run to
-  std::optional<webhooks::multitask_strategy> multitask_strategy;
-  std::optional<webhooks::if_not_exists> if_not_exists;
-  std::optional<webhooks::checkpoint> checkpoint;
-  std::optional<std::string> checkpoint_id;
-  node_list interrupt_before;
-  node_list interrupt_after;
-  std::vector<webhooks::stream_mode> stream_mode; ///< what a later join can stream
-  std::optional<bool> stream_subgraphs;
-  std::optional<bool> stream_resumable;
-  std::vector<std::string> feedback_keys;
-  std::optional<double> after_seconds;
-  std::optional<webhooks::durability> durability;
-  std::optional<bool> checkpoint_during; ///< deprecated by the server; prefer `durability`
-  std::optional<webhooks::langsmith_tracer> langsmith_tracer;
+  std::string thread_id{};    ///< in the path
+  std::string assistant_id{}; ///< assistant UUID or graph name (required)
+  nlohmann::json input{};
+  nlohmann::json command{}; ///< {resume, update, goto}; do not combine with `input`
+  nlohmann::json metadata{};
+  nlohmann::json config{};
+  nlohmann::json context{};
+  std::optional<std::string> webhook{}; ///< URL the server POSTs the finished run to
+  std::optional<webhooks::multitask_strategy> multitask_strategy{};
+  std::optional<webhooks::if_not_exists> if_not_exists{};
+  std::optional<webhooks::checkpoint> checkpoint{};
+  std::optional<std::string> checkpoint_id{};
+  node_list interrupt_before{};
+  node_list interrupt_after{};
+  std::vector<webhooks::stream_mode> stream_mode{}; ///< what a later join can stream
+  std::optional<bool> stream_subgraphs{};
+  std::optional<bool> stream_resumable{};
+  std::vector<std::string> feedback_keys{};
+  std::optional<double> after_seconds{};
+  std::optional<webhooks::durability> durability{};
+  std::optional<bool> checkpoint_during{}; ///< deprecated by the server; prefer `durability`
+  std::optional<webhooks::langsmith_tracer> langsmith_tracer{};
 
   static constexpr const char *method = "POST", *route = "/threads/{thread_id}/runs";
   static constexpr bool idempotent = false;
@@ -1232,29 +1248,29 @@ struct create_run_request {
 /// `POST /threads/{thread_id}/runs/stream` — Python `client.runs.stream(thread_id, …)`.
 /// Sent with runs().stream(request, on_part).
 struct stream_run_request {
-  std::string thread_id;
-  std::string assistant_id;
-  nlohmann::json input;
-  nlohmann::json command;
-  nlohmann::json metadata;
-  nlohmann::json config;
-  nlohmann::json context;
-  std::optional<std::string> webhook;
-  std::optional<webhooks::multitask_strategy> multitask_strategy;
-  std::optional<webhooks::if_not_exists> if_not_exists;
-  std::optional<webhooks::on_disconnect> on_disconnect; ///< cancel the run if the stream is dropped?
-  std::optional<webhooks::checkpoint> checkpoint;
-  std::optional<std::string> checkpoint_id;
-  node_list interrupt_before;
-  node_list interrupt_after;
-  std::vector<webhooks::stream_mode> stream_mode;
-  std::optional<bool> stream_subgraphs;
-  std::optional<bool> stream_resumable; ///< a broken stream can be rejoined from its last event
-  std::vector<std::string> feedback_keys;
-  std::optional<double> after_seconds;
-  std::optional<webhooks::durability> durability;
-  std::optional<bool> checkpoint_during;
-  std::optional<webhooks::langsmith_tracer> langsmith_tracer;
+  std::string thread_id{};
+  std::string assistant_id{};
+  nlohmann::json input{};
+  nlohmann::json command{};
+  nlohmann::json metadata{};
+  nlohmann::json config{};
+  nlohmann::json context{};
+  std::optional<std::string> webhook{};
+  std::optional<webhooks::multitask_strategy> multitask_strategy{};
+  std::optional<webhooks::if_not_exists> if_not_exists{};
+  std::optional<webhooks::on_disconnect> on_disconnect{}; ///< cancel the run if the stream is dropped?
+  std::optional<webhooks::checkpoint> checkpoint{};
+  std::optional<std::string> checkpoint_id{};
+  node_list interrupt_before{};
+  node_list interrupt_after{};
+  std::vector<webhooks::stream_mode> stream_mode{};
+  std::optional<bool> stream_subgraphs{};
+  std::optional<bool> stream_resumable{}; ///< a broken stream can be rejoined from its last event
+  std::vector<std::string> feedback_keys{};
+  std::optional<double> after_seconds{};
+  std::optional<webhooks::durability> durability{};
+  std::optional<bool> checkpoint_during{};
+  std::optional<webhooks::langsmith_tracer> langsmith_tracer{};
 
   static constexpr const char *method = "POST", *route = "/threads/{thread_id}/runs/stream";
   static constexpr bool idempotent = false;
@@ -1268,29 +1284,29 @@ struct stream_run_request {
 
 /// `POST /threads/{thread_id}/runs/wait` — Python `client.runs.wait(thread_id, …)`.
 struct wait_run_request {
-  std::string thread_id;
-  std::string assistant_id;
-  nlohmann::json input;
-  nlohmann::json command;
-  nlohmann::json metadata;
-  nlohmann::json config;
-  nlohmann::json context;
-  std::optional<std::string> webhook;
-  std::optional<webhooks::multitask_strategy> multitask_strategy;
-  std::optional<webhooks::if_not_exists> if_not_exists;
-  std::optional<webhooks::on_disconnect> on_disconnect;
-  std::optional<webhooks::checkpoint> checkpoint;
-  std::optional<std::string> checkpoint_id;
-  node_list interrupt_before;
-  node_list interrupt_after;
-  std::vector<webhooks::stream_mode> stream_mode;
-  std::optional<bool> stream_subgraphs;
-  std::optional<bool> stream_resumable;
-  std::vector<std::string> feedback_keys;
-  std::optional<double> after_seconds;
-  std::optional<webhooks::durability> durability;
-  std::optional<bool> checkpoint_during;
-  std::optional<webhooks::langsmith_tracer> langsmith_tracer;
+  std::string thread_id{};
+  std::string assistant_id{};
+  nlohmann::json input{};
+  nlohmann::json command{};
+  nlohmann::json metadata{};
+  nlohmann::json config{};
+  nlohmann::json context{};
+  std::optional<std::string> webhook{};
+  std::optional<webhooks::multitask_strategy> multitask_strategy{};
+  std::optional<webhooks::if_not_exists> if_not_exists{};
+  std::optional<webhooks::on_disconnect> on_disconnect{};
+  std::optional<webhooks::checkpoint> checkpoint{};
+  std::optional<std::string> checkpoint_id{};
+  node_list interrupt_before{};
+  node_list interrupt_after{};
+  std::vector<webhooks::stream_mode> stream_mode{};
+  std::optional<bool> stream_subgraphs{};
+  std::optional<bool> stream_resumable{};
+  std::vector<std::string> feedback_keys{};
+  std::optional<double> after_seconds{};
+  std::optional<webhooks::durability> durability{};
+  std::optional<bool> checkpoint_during{};
+  std::optional<webhooks::langsmith_tracer> langsmith_tracer{};
 
   static constexpr const char *method = "POST", *route = "/threads/{thread_id}/runs/wait";
   static constexpr bool idempotent = false;
@@ -1304,24 +1320,24 @@ struct wait_run_request {
 
 /// `POST /runs` — Python `client.runs.create(None, …)`. A background run on a temporary thread.
 struct create_run_stateless_request {
-  std::string assistant_id;
-  nlohmann::json input;
-  nlohmann::json command;
-  nlohmann::json metadata;
-  nlohmann::json config;
-  nlohmann::json context;
-  std::optional<std::string> webhook;
-  std::optional<webhooks::on_completion> on_completion; ///< delete (default) or keep the thread
-  node_list interrupt_before;
-  node_list interrupt_after;
-  std::vector<webhooks::stream_mode> stream_mode;
-  std::optional<bool> stream_subgraphs;
-  std::optional<bool> stream_resumable;
-  std::vector<std::string> feedback_keys;
-  std::optional<double> after_seconds;
-  std::optional<webhooks::durability> durability;
-  std::optional<bool> checkpoint_during;
-  std::optional<webhooks::langsmith_tracer> langsmith_tracer;
+  std::string assistant_id{};
+  nlohmann::json input{};
+  nlohmann::json command{};
+  nlohmann::json metadata{};
+  nlohmann::json config{};
+  nlohmann::json context{};
+  std::optional<std::string> webhook{};
+  std::optional<webhooks::on_completion> on_completion{}; ///< delete (default) or keep the thread
+  node_list interrupt_before{};
+  node_list interrupt_after{};
+  std::vector<webhooks::stream_mode> stream_mode{};
+  std::optional<bool> stream_subgraphs{};
+  std::optional<bool> stream_resumable{};
+  std::vector<std::string> feedback_keys{};
+  std::optional<double> after_seconds{};
+  std::optional<webhooks::durability> durability{};
+  std::optional<bool> checkpoint_during{};
+  std::optional<webhooks::langsmith_tracer> langsmith_tracer{};
 
   static constexpr const char *method = "POST", *route = "/runs";
   static constexpr bool idempotent = false;
@@ -1335,25 +1351,25 @@ struct create_run_stateless_request {
 
 /// `POST /runs/stream` — Python `client.runs.stream(None, …)`.
 struct stream_run_stateless_request {
-  std::string assistant_id;
-  nlohmann::json input;
-  nlohmann::json command;
-  nlohmann::json metadata;
-  nlohmann::json config;
-  nlohmann::json context;
-  std::optional<std::string> webhook;
-  std::optional<webhooks::on_disconnect> on_disconnect;
-  std::optional<webhooks::on_completion> on_completion;
-  node_list interrupt_before;
-  node_list interrupt_after;
-  std::vector<webhooks::stream_mode> stream_mode;
-  std::optional<bool> stream_subgraphs;
-  std::optional<bool> stream_resumable;
-  std::vector<std::string> feedback_keys;
-  std::optional<double> after_seconds;
-  std::optional<webhooks::durability> durability;
-  std::optional<bool> checkpoint_during;
-  std::optional<webhooks::langsmith_tracer> langsmith_tracer;
+  std::string assistant_id{};
+  nlohmann::json input{};
+  nlohmann::json command{};
+  nlohmann::json metadata{};
+  nlohmann::json config{};
+  nlohmann::json context{};
+  std::optional<std::string> webhook{};
+  std::optional<webhooks::on_disconnect> on_disconnect{};
+  std::optional<webhooks::on_completion> on_completion{};
+  node_list interrupt_before{};
+  node_list interrupt_after{};
+  std::vector<webhooks::stream_mode> stream_mode{};
+  std::optional<bool> stream_subgraphs{};
+  std::optional<bool> stream_resumable{};
+  std::vector<std::string> feedback_keys{};
+  std::optional<double> after_seconds{};
+  std::optional<webhooks::durability> durability{};
+  std::optional<bool> checkpoint_during{};
+  std::optional<webhooks::langsmith_tracer> langsmith_tracer{};
 
   static constexpr const char *method = "POST", *route = "/runs/stream";
   static constexpr bool idempotent = false;
@@ -1368,25 +1384,25 @@ struct stream_run_stateless_request {
 
 /// `POST /runs/wait` — Python `client.runs.wait(None, …)`.
 struct wait_run_stateless_request {
-  std::string assistant_id;
-  nlohmann::json input;
-  nlohmann::json command;
-  nlohmann::json metadata;
-  nlohmann::json config;
-  nlohmann::json context;
-  std::optional<std::string> webhook;
-  std::optional<webhooks::on_disconnect> on_disconnect;
-  std::optional<webhooks::on_completion> on_completion;
-  node_list interrupt_before;
-  node_list interrupt_after;
-  std::vector<webhooks::stream_mode> stream_mode;
-  std::optional<bool> stream_subgraphs;
-  std::optional<bool> stream_resumable;
-  std::vector<std::string> feedback_keys;
-  std::optional<double> after_seconds;
-  std::optional<webhooks::durability> durability;
-  std::optional<bool> checkpoint_during;
-  std::optional<webhooks::langsmith_tracer> langsmith_tracer;
+  std::string assistant_id{};
+  nlohmann::json input{};
+  nlohmann::json command{};
+  nlohmann::json metadata{};
+  nlohmann::json config{};
+  nlohmann::json context{};
+  std::optional<std::string> webhook{};
+  std::optional<webhooks::on_disconnect> on_disconnect{};
+  std::optional<webhooks::on_completion> on_completion{};
+  node_list interrupt_before{};
+  node_list interrupt_after{};
+  std::vector<webhooks::stream_mode> stream_mode{};
+  std::optional<bool> stream_subgraphs{};
+  std::optional<bool> stream_resumable{};
+  std::vector<std::string> feedback_keys{};
+  std::optional<double> after_seconds{};
+  std::optional<webhooks::durability> durability{};
+  std::optional<bool> checkpoint_during{};
+  std::optional<webhooks::langsmith_tracer> langsmith_tracer{};
 
   static constexpr const char *method = "POST", *route = "/runs/wait";
   static constexpr bool idempotent = false;
@@ -1401,8 +1417,8 @@ struct wait_run_stateless_request {
 
 /// `GET /threads/{thread_id}/runs/{run_id}` — Python `client.runs.get`.
 struct get_run_request {
-  std::string thread_id;
-  std::string run_id;
+  std::string thread_id{};
+  std::string run_id{};
 
   static constexpr const char *method = "GET", *route = "/threads/{thread_id}/runs/{run_id}";
   static constexpr bool idempotent = true;
@@ -1416,9 +1432,9 @@ struct get_run_request {
 /// `GET /threads/{thread_id}/runs/{run_id}/join` — Python `client.runs.join`. Blocks until the
 /// run ends and returns its final values.
 struct join_run_request {
-  std::string thread_id;
-  std::string run_id;
-  std::optional<bool> cancel_on_disconnect;
+  std::string thread_id{};
+  std::string run_id{};
+  std::optional<bool> cancel_on_disconnect{};
 
   static constexpr const char *method = "GET", *route = "/threads/{thread_id}/runs/{run_id}/join";
   static constexpr bool idempotent = true;
@@ -1434,11 +1450,11 @@ struct join_run_request {
 /// a run that is already going; with `last_event_id` (a stream created with
 /// `stream_resumable`) the events after that id, "-1" for all of them.
 struct join_stream_request {
-  std::string thread_id;
-  std::string run_id;
-  std::optional<bool> cancel_on_disconnect;
-  std::vector<webhooks::stream_mode> stream_mode; ///< a subset of the run's; empty for all
-  std::optional<std::string> last_event_id;        ///< sent as the Last-Event-ID header
+  std::string thread_id{};
+  std::string run_id{};
+  std::optional<bool> cancel_on_disconnect{};
+  std::vector<webhooks::stream_mode> stream_mode{}; ///< a subset of the run's; empty for all
+  std::optional<std::string> last_event_id{};        ///< sent as the Last-Event-ID header
 
   static constexpr const char *method = "GET", *route = "/threads/{thread_id}/runs/{run_id}/stream";
   static constexpr bool idempotent = true;
@@ -1459,10 +1475,10 @@ struct join_stream_request {
 
 /// `POST /threads/{thread_id}/runs/{run_id}/cancel` — Python `client.runs.cancel`.
 struct cancel_run_request {
-  std::string thread_id;
-  std::string run_id;
-  std::optional<bool> wait; ///< answer only after the run has stopped
-  std::optional<cancel_action> action;
+  std::string thread_id{};
+  std::string run_id{};
+  std::optional<bool> wait{}; ///< answer only after the run has stopped
+  std::optional<cancel_action> action{};
 
   static constexpr const char *method = "POST", *route = "/threads/{thread_id}/runs/{run_id}/cancel";
   static constexpr bool idempotent = true;
@@ -1482,25 +1498,25 @@ struct cancel_run_request {
 /// `POST /threads/{thread_id}/runs/crons` — Python `client.crons.create_for_thread`. The
 /// webhook fires after each scheduled run.
 struct create_thread_cron_request {
-  std::string thread_id;
-  std::string assistant_id; ///< required
-  std::string schedule;     ///< 5-field cron expression (required), UTC unless timezone
-  std::optional<std::string> timezone; ///< IANA name, e.g. "America/New_York"
-  std::optional<std::string> end_time; ///< ISO-8601; no runs after it
-  std::optional<bool> enabled;
-  nlohmann::json input;
-  nlohmann::json metadata;
-  nlohmann::json config;
-  nlohmann::json context;
-  std::optional<std::string> webhook;
-  std::optional<webhooks::multitask_strategy> multitask_strategy;
-  node_list interrupt_before;
-  node_list interrupt_after;
-  std::vector<webhooks::stream_mode> stream_mode;
-  std::optional<bool> stream_subgraphs;
-  std::optional<bool> stream_resumable;
-  std::optional<webhooks::durability> durability;
-  std::optional<bool> checkpoint_during;
+  std::string thread_id{};
+  std::string assistant_id{}; ///< required
+  std::string schedule{};     ///< 5-field cron expression (required), UTC unless timezone
+  std::optional<std::string> timezone{}; ///< IANA name, e.g. "America/New_York"
+  std::optional<std::string> end_time{}; ///< ISO-8601; no runs after it
+  std::optional<bool> enabled{};
+  nlohmann::json input{};
+  nlohmann::json metadata{};
+  nlohmann::json config{};
+  nlohmann::json context{};
+  std::optional<std::string> webhook{};
+  std::optional<webhooks::multitask_strategy> multitask_strategy{};
+  node_list interrupt_before{};
+  node_list interrupt_after{};
+  std::vector<webhooks::stream_mode> stream_mode{};
+  std::optional<bool> stream_subgraphs{};
+  std::optional<bool> stream_resumable{};
+  std::optional<webhooks::durability> durability{};
+  std::optional<bool> checkpoint_during{};
 
   static constexpr const char *method = "POST", *route = "/threads/{thread_id}/runs/crons";
   static constexpr bool idempotent = false;
@@ -1514,24 +1530,24 @@ struct create_thread_cron_request {
 
 /// `POST /runs/crons` — Python `client.crons.create`. Each scheduled run gets a new thread.
 struct create_cron_request {
-  std::string assistant_id;
-  std::string schedule;
-  std::optional<std::string> timezone;
-  std::optional<std::string> end_time;
-  std::optional<bool> enabled;
-  nlohmann::json input;
-  nlohmann::json metadata;
-  nlohmann::json config;
-  nlohmann::json context;
-  std::optional<std::string> webhook;
-  std::optional<webhooks::on_run_completed> on_run_completed; ///< delete (default) or keep each run's thread
-  node_list interrupt_before;
-  node_list interrupt_after;
-  std::vector<webhooks::stream_mode> stream_mode;
-  std::optional<bool> stream_subgraphs;
-  std::optional<bool> stream_resumable;
-  std::optional<webhooks::durability> durability;
-  std::optional<bool> checkpoint_during;
+  std::string assistant_id{};
+  std::string schedule{};
+  std::optional<std::string> timezone{};
+  std::optional<std::string> end_time{};
+  std::optional<bool> enabled{};
+  nlohmann::json input{};
+  nlohmann::json metadata{};
+  nlohmann::json config{};
+  nlohmann::json context{};
+  std::optional<std::string> webhook{};
+  std::optional<webhooks::on_run_completed> on_run_completed{}; ///< delete (default) or keep each run's thread
+  node_list interrupt_before{};
+  node_list interrupt_after{};
+  std::vector<webhooks::stream_mode> stream_mode{};
+  std::optional<bool> stream_subgraphs{};
+  std::optional<bool> stream_resumable{};
+  std::optional<webhooks::durability> durability{};
+  std::optional<bool> checkpoint_during{};
 
   static constexpr const char *method = "POST", *route = "/runs/crons";
   static constexpr bool idempotent = false;
@@ -1545,15 +1561,15 @@ struct create_cron_request {
 
 /// `POST /runs/crons/search` — Python `client.crons.search`.
 struct search_crons_request {
-  std::optional<std::string> assistant_id;
-  std::optional<std::string> thread_id;
-  std::optional<bool> enabled;
-  nlohmann::json metadata;
-  std::optional<int> limit;
-  std::optional<int> offset;
-  std::optional<cron_sort_by> sort_by;
-  std::optional<webhooks::sort_order> sort_order;
-  std::vector<std::string> select;
+  std::optional<std::string> assistant_id{};
+  std::optional<std::string> thread_id{};
+  std::optional<bool> enabled{};
+  nlohmann::json metadata{};
+  std::optional<int> limit{};
+  std::optional<int> offset{};
+  std::optional<cron_sort_by> sort_by{};
+  std::optional<webhooks::sort_order> sort_order{};
+  std::vector<std::string> select{};
 
   static constexpr const char *method = "POST", *route = "/runs/crons/search";
   static constexpr bool idempotent = true;
@@ -1574,7 +1590,7 @@ struct search_crons_request {
 
 /// `DELETE /runs/crons/{cron_id}` — Python `client.crons.delete`.
 struct delete_cron_request {
-  std::string cron_id;
+  std::string cron_id{};
 
   static constexpr const char *method = "DELETE", *route = "/runs/crons/{cron_id}";
   static constexpr bool idempotent = true;
@@ -1586,14 +1602,14 @@ struct delete_cron_request {
 
 /// `POST /assistants/search` — Python `client.assistants.search`.
 struct search_assistants_request {
-  nlohmann::json metadata; ///< exact match per key
-  std::optional<std::string> graph_id;
-  std::optional<std::string> name; ///< case-insensitive substring
-  std::optional<int> limit;        ///< 1..1000, server default 10
-  std::optional<int> offset;
-  std::optional<assistant_sort_by> sort_by;
-  std::optional<webhooks::sort_order> sort_order;
-  std::vector<std::string> select;
+  nlohmann::json metadata{}; ///< exact match per key
+  std::optional<std::string> graph_id{};
+  std::optional<std::string> name{}; ///< case-insensitive substring
+  std::optional<int> limit{};        ///< 1..1000, server default 10
+  std::optional<int> offset{};
+  std::optional<assistant_sort_by> sort_by{};
+  std::optional<webhooks::sort_order> sort_order{};
+  std::vector<std::string> select{};
 
   static constexpr const char *method = "POST", *route = "/assistants/search";
   static constexpr bool idempotent = true;
@@ -1613,11 +1629,11 @@ struct search_assistants_request {
 
 /// `POST /threads` — Python `client.threads.create`.
 struct create_thread_request {
-  std::optional<std::string> thread_id; ///< generated by the server when unset
-  nlohmann::json metadata;
-  std::optional<webhooks::if_exists> if_exists;
-  std::optional<thread_ttl> ttl;
-  nlohmann::json supersteps;
+  std::optional<std::string> thread_id{}; ///< generated by the server when unset
+  nlohmann::json metadata{};
+  std::optional<webhooks::if_exists> if_exists{};
+  std::optional<thread_ttl> ttl{};
+  nlohmann::json supersteps{};
 
   static constexpr const char *method = "POST", *route = "/threads";
   static constexpr bool idempotent = false;
@@ -2090,7 +2106,7 @@ inline std::string server_message(const std::string &body, std::size_t max_depth
   constexpr std::size_t limit = 2000;
   auto cut = [](std::string s) { return shorten(std::move(s), limit); };
   auto text = [&](const nlohmann::json &v) { return cut(v.is_string() ? v.get<std::string>() : v.dump()); };
-  const auto j = json_deeper_than(body, max_depth) ? nlohmann::json() : nlohmann::json::parse(body, nullptr, false);
+  const auto j = json_deeper_than(body, max_depth) ? nlohmann::json() : json_parse(body, false);
   if (j.is_object()) {
     for (const char *key : {"detail", "message"}) {
       auto it = j.find(key);
@@ -2126,7 +2142,7 @@ inline std::optional<run_error> run_error_of(const nlohmann::json &values) {
   get(*it, "error", e.error);
   get(*it, "message", e.message);
   auto inner = json_deeper_than(e.message, default_max_json_depth) ? nlohmann::json()
-                                                                   : nlohmann::json::parse(e.message, nullptr, false);
+                                                                   : json_parse(e.message, false);
   if (inner.is_object() && inner.contains("message")) {
     if (inner["message"].is_string()) e.message = inner["message"].get<std::string>();
     if (inner.contains("error") && inner["error"].is_string())
@@ -2219,7 +2235,7 @@ struct stream_state {
       throw error(error_kind::invalid_response, {}, 0,
                   "a server-sent event's data nests more than " + std::to_string(max_depth) +
                       " levels deep (client_options::max_json_depth)");
-    part.data = nlohmann::json::parse(ev.data, nullptr, false);
+    part.data = json_parse(ev.data, false);
     if (part.data.is_discarded()) part.data = std::string(ev.data);
     if (part.event == "metadata" && result.run_id.empty() && part.data.is_object()) {
       auto it = part.data.find("run_id");
@@ -2319,15 +2335,15 @@ public:
     req.method = Request::method;
     req.target = url_.path + target(request);
     constexpr bool streams = std::is_same_v<typename Request::response_type, stream_result>;
-    req.headers.emplace_back("Accept", streams ? "text/event-stream" : "application/json");
-    if (streams) req.headers.emplace_back("Cache-Control", "no-store");
-    req.headers.insert(req.headers.end(), default_headers_.begin(), default_headers_.end());
+    detail::add_header(req.headers, "Accept", streams ? "text/event-stream" : "application/json");
+    if (streams) detail::add_header(req.headers, "Cache-Control", "no-store");
+    detail::add_headers(req.headers, default_headers_);
     if constexpr (detail::has_headers<Request>::value) {
       http_headers extra = request.headers();
-      req.headers.insert(req.headers.end(), extra.begin(), extra.end());
+      detail::add_headers(req.headers, extra);
     }
     if constexpr (detail::has_fields<Request>::value) {
-      req.headers.emplace_back("Content-Type", "application/json");
+      detail::add_header(req.headers, "Content-Type", "application/json");
       req.body = detail::object_of(request).dump();
     }
     return req;
@@ -2525,9 +2541,9 @@ template <class T> void basic_client<T>::init() {
                                   "client_options::api_key, not an x-api-key header");
     user_agent = user_agent || detail::iequals(h.first, "User-Agent");
   }
-  if (!user_agent) default_headers_.emplace_back("User-Agent", LANGGRAPH_WEBHOOKS_USER_AGENT);
-  if (!key.empty()) default_headers_.emplace_back("x-api-key", std::move(key));
-  default_headers_.insert(default_headers_.end(), options_.headers.begin(), options_.headers.end());
+  if (!user_agent) detail::add_header(default_headers_, "User-Agent", LANGGRAPH_WEBHOOKS_USER_AGENT);
+  if (!key.empty()) detail::add_header(default_headers_, "x-api-key", key);
+  detail::add_headers(default_headers_, options_.headers);
 }
 
 template <class T>
@@ -2958,7 +2974,7 @@ private:
 inline std::string unescape_json_string(std::string_view token) {
   std::string_view s = token.substr(1, token.size() - 2);
   if (s.find('\\') == std::string_view::npos) return std::string(s);
-  return nlohmann::json::parse(token).get<std::string>();
+  return json_parse(token).get<std::string>();
 }
 
 // A webhook's `error` (valid JSON text) without building a DOM of it, however large: a string,
@@ -3037,7 +3053,7 @@ public:
     return lazy_->metadata;
   }
   /// The whole payload as JSON (parsed on each call; its nesting was checked on arrival).
-  nlohmann::json json() const { return nlohmann::json::parse(body); }
+  nlohmann::json json() const { return detail::json_parse(body); }
   /// Value of the first query parameter `name`, or "".
   std::string_view query_value(std::string_view name) const {
     for (const auto &q : query)
@@ -3061,7 +3077,7 @@ private:
   }
   std::optional<nlohmann::json> parse(const text_span &s) const {
     if (!s.present) return std::nullopt;
-    return nlohmann::json::parse(span(s));
+    return detail::json_parse(span(s));
   }
   text_span values_, kwargs_, metadata_;
   std::shared_ptr<detail::lazy_event_fields> lazy_ = std::make_shared<detail::lazy_event_fields>();
@@ -3346,7 +3362,7 @@ private:
         const auto u = static_cast<unsigned char>(c);
         if ((u < 0x20 && u != '\t') || u == 0x7F) return refuse(400, "invalid character in a header field value");
       }
-      out.headers.emplace_back(std::string(name), std::string(value));
+      add_header(out.headers, name, value);
     }
     return state::complete;
   }
@@ -3571,7 +3587,7 @@ inline http_response reply(int status, std::string detail_text, http_headers hea
   http_response r;
   r.status = status;
   r.headers = std::move(headers);
-  r.headers.emplace_back("Content-Type", "application/json");
+  add_header(r.headers, "Content-Type", "application/json");
   nlohmann::json body = nlohmann::json::object();
   body["detail"] = std::move(detail_text);
   r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); // may quote a sender's bytes
@@ -4112,7 +4128,7 @@ public:
     req.method = "POST";
     req.target = std::move(target);
     req.headers = std::move(headers);
-    req.headers.emplace_back("Content-Type", "text/plain;charset=UTF-8");
+    detail::add_header(req.headers, "Content-Type", "text/plain;charset=UTF-8");
     req.body = std::move(body);
     return request(std::move(req));
   }
@@ -4430,7 +4446,7 @@ public:
     auto last_read = steady_clock::now();
     hreq.response_handler = [&](const httplib::Response &r) {
       out.status = r.status;
-      for (const auto &h : r.headers) out.headers.emplace_back(h.first, h.second);
+      for (const auto &h : r.headers) detail::add_header(out.headers, h.first, h.second);
       last_read = steady_clock::now();
       head_done = true;
       mark_head_done(*cli);
