@@ -46,9 +46,8 @@
 #define LANGGRAPH_WEBHOOKS_VERSION_MINOR 1
 #define LANGGRAPH_WEBHOOKS_VERSION_PATCH 0
 /// major * 10000 + minor * 100 + patch, usable in `#if`.
-#define LANGGRAPH_WEBHOOKS_VERSION                                                                 \
-  (LANGGRAPH_WEBHOOKS_VERSION_MAJOR * 10000 + LANGGRAPH_WEBHOOKS_VERSION_MINOR * 100 +            \
-   LANGGRAPH_WEBHOOKS_VERSION_PATCH)
+#define LANGGRAPH_WEBHOOKS_VERSION                                                                                     \
+  (LANGGRAPH_WEBHOOKS_VERSION_MAJOR * 10000 + LANGGRAPH_WEBHOOKS_VERSION_MINOR * 100 + LANGGRAPH_WEBHOOKS_VERSION_PATCH)
 #define LANGGRAPH_WEBHOOKS_VERSION_STRING "0.1.0"
 
 #if !(__cplusplus >= 201703L || (defined(_MSVC_LANG) && _MSVC_LANG >= 201703L))
@@ -70,10 +69,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <deque>
-#include <list>
 #include <exception>
 #include <functional>
 #include <initializer_list>
+#include <list>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -129,8 +128,8 @@ enum class error_kind {
 /// Lowercase name of an error kind, e.g. "not_found".
 constexpr std::string_view to_string(error_kind kind) noexcept {
   constexpr std::array<std::string_view, 13> names = {
-      "connection", "timeout",      "tls",       "bad_request",          "unauthorized",
-      "forbidden",  "not_found",    "conflict",  "unprocessable_entity", "rate_limited",
+      "connection",   "timeout",          "tls",       "bad_request",          "unauthorized",
+      "forbidden",    "not_found",        "conflict",  "unprocessable_entity", "rate_limited",
       "server_error", "invalid_response", "run_failed"};
   return names[static_cast<std::size_t>(kind)];
 }
@@ -155,11 +154,11 @@ constexpr error_kind error_kind_for_status(int status) noexcept {
 /// Every failure of a client call: `what()` reads "POST /threads/…/runs: 404 not_found: <message>".
 class error : public std::runtime_error {
 public:
-  error(error_kind kind, std::string endpoint, int status, std::string message,
-        std::string body = {}, std::string error_type = {})
-      : std::runtime_error(describe(kind, endpoint, status, message, error_type)), kind_(kind),
-        status_(status), endpoint_(std::move(endpoint)), message_(std::move(message)),
-        body_(std::move(body)), error_type_(std::move(error_type)) {}
+  error(error_kind kind, std::string endpoint, int status, std::string message, std::string body = {},
+        std::string error_type = {})
+      : std::runtime_error(describe(kind, endpoint, status, message, error_type)), kind_(kind), status_(status),
+        endpoint_(std::move(endpoint)), message_(std::move(message)), body_(std::move(body)),
+        error_type_(std::move(error_type)) {}
 
   error_kind kind() const noexcept { return kind_; }
   /// "METHOD /path" of the call that failed (without the base URL).
@@ -175,8 +174,8 @@ public:
   const std::string &error_type() const noexcept { return error_type_; }
 
 private:
-  static std::string describe(error_kind kind, const std::string &endpoint, int status,
-                              const std::string &message, const std::string &error_type) {
+  static std::string describe(error_kind kind, const std::string &endpoint, int status, const std::string &message,
+                              const std::string &error_type) {
     std::string s = endpoint.empty() ? std::string() : endpoint + ": ";
     if (status != 0) s += std::to_string(status) + ' ';
     s += to_string(kind);
@@ -248,14 +247,14 @@ struct http_request {
 struct transport_failure {
   error_kind kind = error_kind::connection; ///< connection, timeout or tls
   std::string message;                      ///< e.g. "connection refused (127.0.0.1:9)"
-  bool request_sent = true; ///< false only when nothing reached the server (safe to retry)
+  bool request_sent = true;                 ///< false only when nothing reached the server (safe to retry)
 };
 
 /// One HTTP response as a transport hands it back.
 struct http_response {
   int status = 0;
   http_headers headers;
-  std::string body; ///< empty when the body went to a chunk callback
+  std::string body;                         ///< empty when the body went to a chunk callback
   std::optional<transport_failure> failure; ///< set when the exchange did not complete
 
   std::string_view header(std::string_view name) const {
@@ -275,8 +274,8 @@ using chunk_callback = std::function<bool(const http_response &head, std::string
 
 namespace detail {
 inline bool is_unreserved(unsigned char c) noexcept {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-         c == '-' || c == '.' || c == '_' || c == '~';
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+         c == '_' || c == '~';
 }
 } // namespace detail
 
@@ -314,9 +313,7 @@ struct url_parts {
 
 /// Splits an http(s) URL; throws std::invalid_argument with the reason when it is not one.
 inline url_parts parse_url(std::string_view url) {
-  auto fail = [&](const char *why) {
-    throw std::invalid_argument("invalid URL \"" + std::string(url) + "\": " + why);
-  };
+  auto fail = [&](const char *why) { throw std::invalid_argument("invalid URL \"" + std::string(url) + "\": " + why); };
   url_parts u;
   auto sep = url.find("://");
   if (sep == std::string_view::npos) fail("expected http:// or https://");
@@ -428,7 +425,8 @@ inline webhook_url_check check_webhook_url(std::string_view url, const webhook_u
   webhook_url_check out;
   auto problem = [&](std::string s) { out.problems.push_back(std::move(s)); };
   if (url.size() > policy.max_url_length)
-    problem("Webhook URL too long (" + std::to_string(url.size()) + " > " + std::to_string(policy.max_url_length) + " characters)");
+    problem("Webhook URL too long (" + std::to_string(url.size()) + " > " + std::to_string(policy.max_url_length) +
+            " characters)");
   if (!url.empty() && url.front() == '/') {
     if (policy.disable_loopback)
       problem("relative webhook URLs are delivered inside the deployment itself and are refused "
@@ -452,7 +450,8 @@ inline webhook_url_check check_webhook_url(std::string_view url, const webhook_u
                         host == "0:0:0:0:0:0:0:1" || host == "host.docker.internal" ||
                         host.compare(0, 4, "127.") == 0 || host == "0.0.0.0" || host == "::";
   if (policy.disable_loopback && loopback)
-    problem("Webhook host blocked: " + u.host + " is a loopback address, which cloud deployments refuse "
+    problem("Webhook host blocked: " + u.host +
+            " is a loopback address, which cloud deployments refuse "
             "(webhooks.url.disable_loopback, default true since v0.10); give the receiver a public_url "
             "(a tunnel or a reachable address)");
   if (!policy.allowed_domains.empty()) {
@@ -505,8 +504,8 @@ struct client_options;
 namespace detail {
 template <class T, class = void> struct has_send : std::false_type {};
 template <class T>
-struct has_send<T, std::void_t<decltype(std::declval<T &>().send(
-                       std::declval<const http_request &>(), std::declval<const chunk_callback &>()))>>
+struct has_send<T, std::void_t<decltype(std::declval<T &>().send(std::declval<const http_request &>(),
+                                                                 std::declval<const chunk_callback &>()))>>
     : std::is_same<decltype(std::declval<T &>().send(std::declval<const http_request &>(),
                                                      std::declval<const chunk_callback &>())),
                    http_response> {};
@@ -579,60 +578,42 @@ constexpr std::array<std::string_view, 4> wire_names(multitask_strategy) noexcep
 
 /// `if_not_exists`: create the thread when it does not exist, or fail with 404.
 enum class if_not_exists { create, reject };
-constexpr std::array<std::string_view, 2> wire_names(if_not_exists) noexcept {
-  return {"create", "reject"};
-}
+constexpr std::array<std::string_view, 2> wire_names(if_not_exists) noexcept { return {"create", "reject"}; }
 
 /// `on_disconnect`: cancel the run, or let it continue, when the streaming/waiting client leaves.
 enum class on_disconnect { cancel, continue_ };
-constexpr std::array<std::string_view, 2> wire_names(on_disconnect) noexcept {
-  return {"cancel", "continue"};
-}
+constexpr std::array<std::string_view, 2> wire_names(on_disconnect) noexcept { return {"cancel", "continue"}; }
 
 /// `on_completion`: delete or keep the temporary thread of a stateless run.
 enum class on_completion { delete_, keep };
-constexpr std::array<std::string_view, 2> wire_names(on_completion) noexcept {
-  return {"delete", "keep"};
-}
+constexpr std::array<std::string_view, 2> wire_names(on_completion) noexcept { return {"delete", "keep"}; }
 
 /// `on_run_completed`: delete or keep the thread of each run of a stateless cron.
 enum class on_run_completed { delete_, keep };
-constexpr std::array<std::string_view, 2> wire_names(on_run_completed) noexcept {
-  return {"delete", "keep"};
-}
+constexpr std::array<std::string_view, 2> wire_names(on_run_completed) noexcept { return {"delete", "keep"}; }
 
 /// `stream_mode`: what a run streams (and what a later join can stream).
-enum class stream_mode {
-  values, messages, messages_tuple, updates, events, debug, custom, tasks, checkpoints, tools
-};
+enum class stream_mode { values, messages, messages_tuple, updates, events, debug, custom, tasks, checkpoints, tools };
 constexpr std::array<std::string_view, 10> wire_names(stream_mode) noexcept {
-  return {"values", "messages", "messages-tuple", "updates", "events",
+  return {"values", "messages", "messages-tuple", "updates",     "events",
           "debug",  "custom",   "tasks",          "checkpoints", "tools"};
 }
 
 /// `durability`: when checkpoints are written.
 enum class durability { sync, async, exit };
-constexpr std::array<std::string_view, 3> wire_names(durability) noexcept {
-  return {"sync", "async", "exit"};
-}
+constexpr std::array<std::string_view, 3> wire_names(durability) noexcept { return {"sync", "async", "exit"}; }
 
 /// `action` of a cancel: stop keeping completed steps, or also delete the run.
 enum class cancel_action { interrupt, rollback };
-constexpr std::array<std::string_view, 2> wire_names(cancel_action) noexcept {
-  return {"interrupt", "rollback"};
-}
+constexpr std::array<std::string_view, 2> wire_names(cancel_action) noexcept { return {"interrupt", "rollback"}; }
 
 /// `if_exists` of thread creation.
 enum class if_exists { raise, do_nothing };
-constexpr std::array<std::string_view, 2> wire_names(if_exists) noexcept {
-  return {"raise", "do_nothing"};
-}
+constexpr std::array<std::string_view, 2> wire_names(if_exists) noexcept { return {"raise", "do_nothing"}; }
 
 /// `sort_order` of searches.
 enum class sort_order { asc, desc };
-constexpr std::array<std::string_view, 2> wire_names(sort_order) noexcept {
-  return {"asc", "desc"};
-}
+constexpr std::array<std::string_view, 2> wire_names(sort_order) noexcept { return {"asc", "desc"}; }
 
 /// `sort_by` of `POST /assistants/search`.
 enum class assistant_sort_by { assistant_id, created_at, updated_at, name, graph_id };
@@ -641,12 +622,9 @@ constexpr std::array<std::string_view, 5> wire_names(assistant_sort_by) noexcept
 }
 
 /// `sort_by` of `POST /runs/crons/search`.
-enum class cron_sort_by {
-  cron_id, assistant_id, thread_id, next_run_date, end_time, created_at, updated_at
-};
+enum class cron_sort_by { cron_id, assistant_id, thread_id, next_run_date, end_time, created_at, updated_at };
 constexpr std::array<std::string_view, 7> wire_names(cron_sort_by) noexcept {
-  return {"cron_id",  "assistant_id", "thread_id", "next_run_date",
-          "end_time", "created_at",   "updated_at"};
+  return {"cron_id", "assistant_id", "thread_id", "next_run_date", "end_time", "created_at", "updated_at"};
 }
 
 /// A run's status, or a webhook's outcome. `unknown` keeps forward compatibility: the raw
@@ -664,8 +642,7 @@ constexpr std::array<std::string_view, 4> wire_names(thread_status) noexcept {
 
 namespace detail {
 template <class E, class = void> struct has_wire_names : std::false_type {};
-template <class E>
-struct has_wire_names<E, std::void_t<decltype(wire_names(E{}))>> : std::is_enum<E> {};
+template <class E> struct has_wire_names<E, std::void_t<decltype(wire_names(E{}))>> : std::is_enum<E> {};
 } // namespace detail
 
 /// Exact wire string of an enumerator ("" for `unknown`).
@@ -690,8 +667,7 @@ std::ostream &operator<<(std::ostream &os, E e) {
   return os << to_string(e);
 }
 
-template <class E, std::enable_if_t<detail::has_wire_names<E>::value, int> = 0>
-void to_json(nlohmann::json &j, E e) {
+template <class E, std::enable_if_t<detail::has_wire_names<E>::value, int> = 0> void to_json(nlohmann::json &j, E e) {
   j = std::string(to_string(e));
 }
 
@@ -761,8 +737,8 @@ inline std::optional<timestamp> parse_timestamp(std::string_view s) noexcept {
     offset_s = sign * (oh * 3600 + om * 60);
   }
   if (i != s.size()) return std::nullopt;
-  const std::int64_t secs = detail::days_from_civil(y, unsigned(mo), unsigned(d)) * 86400 +
-                            h * 3600 + mi * 60 + sec - offset_s;
+  const std::int64_t secs =
+      detail::days_from_civil(y, unsigned(mo), unsigned(d)) * 86400 + h * 3600 + mi * 60 + sec - offset_s;
   return timestamp(std::chrono::microseconds(secs * 1000000 + micros));
 }
 
@@ -802,7 +778,8 @@ template <class T> struct is_vector<std::vector<T>> : std::true_type {};
 
 template <class R, class = void> struct has_fields : std::false_type {};
 template <class R>
-struct has_fields<R, std::void_t<decltype(std::declval<const R &>().fields(std::declval<void (*&)(const char *, int)>()))>>
+struct has_fields<R,
+                  std::void_t<decltype(std::declval<const R &>().fields(std::declval<void (*&)(const char *, int)>()))>>
     : std::true_type {};
 
 template <class T> nlohmann::json object_of(const T &v);
@@ -861,8 +838,7 @@ template <class T> void get(const nlohmann::json &j, const char *key, T &out) {
     if constexpr (is_optional<T>::value) {
       using V = typename T::value_type;
       if constexpr (std::is_same_v<V, timestamp>) {
-        out = it->is_string() ? parse_timestamp(it->template get_ref<const std::string &>())
-                              : std::nullopt;
+        out = it->is_string() ? parse_timestamp(it->template get_ref<const std::string &>()) : std::nullopt;
       } else if constexpr (std::is_enum_v<V>) {
         out = it->is_string() ? from_string<V>(it->template get<std::string>()) : std::nullopt;
       } else {
@@ -878,8 +854,7 @@ template <class T> void get(const nlohmann::json &j, const char *key, T &out) {
 
 inline const nlohmann::json &require_object(const nlohmann::json &j, const char *what) {
   if (!j.is_object())
-    throw std::invalid_argument(std::string("expected ") + what + " to be a JSON object, got " +
-                                j.type_name());
+    throw std::invalid_argument(std::string("expected ") + what + " to be a JSON object, got " + j.type_name());
   return j;
 }
 
@@ -1090,7 +1065,7 @@ inline void from_json(const nlohmann::json &j, cron &c) {
 /// `GET /info`: the server's version and feature flags.
 struct server_info {
   std::string version;
-  nlohmann::json flags;    ///< e.g. {"assistants": true, "crons": false}
+  nlohmann::json flags; ///< e.g. {"assistants": true, "crons": false}
   nlohmann::json metadata;
   nlohmann::json raw;
 
@@ -1454,7 +1429,7 @@ struct join_stream_request {
   std::string run_id{};
   std::optional<bool> cancel_on_disconnect{};
   std::vector<webhooks::stream_mode> stream_mode{}; ///< a subset of the run's; empty for all
-  std::optional<std::string> last_event_id{};        ///< sent as the Last-Event-ID header
+  std::optional<std::string> last_event_id{};       ///< sent as the Last-Event-ID header
 
   static constexpr const char *method = "GET", *route = "/threads/{thread_id}/runs/{run_id}/stream";
   static constexpr bool idempotent = true;
@@ -1499,8 +1474,8 @@ struct cancel_run_request {
 /// webhook fires after each scheduled run.
 struct create_thread_cron_request {
   std::string thread_id{};
-  std::string assistant_id{}; ///< required
-  std::string schedule{};     ///< 5-field cron expression (required), UTC unless timezone
+  std::string assistant_id{};            ///< required
+  std::string schedule{};                ///< 5-field cron expression (required), UTC unless timezone
   std::optional<std::string> timezone{}; ///< IANA name, e.g. "America/New_York"
   std::optional<std::string> end_time{}; ///< ISO-8601; no runs after it
   std::optional<bool> enabled{};
@@ -1670,30 +1645,31 @@ struct get_ok_request {
 
 /// Every request type, each as X(type, how it is sent: send or stream). Drives the
 /// separate-compilation instantiations and the test that each request is covered.
-#define LANGGRAPH_WEBHOOKS_REQUESTS(X)                                                             \
-  X(create_run_request, send)                                                                      \
-  X(stream_run_request, stream)                                                                    \
-  X(wait_run_request, send)                                                                        \
-  X(create_run_stateless_request, send)                                                            \
-  X(stream_run_stateless_request, stream)                                                          \
-  X(wait_run_stateless_request, send)                                                              \
-  X(get_run_request, send)                                                                         \
-  X(join_run_request, send)                                                                        \
-  X(join_stream_request, stream)                                                                   \
-  X(cancel_run_request, send)                                                                      \
-  X(create_thread_cron_request, send)                                                              \
-  X(create_cron_request, send)                                                                     \
-  X(search_crons_request, send)                                                                    \
-  X(delete_cron_request, send)                                                                     \
-  X(search_assistants_request, send)                                                               \
-  X(create_thread_request, send)                                                                   \
-  X(get_info_request, send)                                                                        \
+#define LANGGRAPH_WEBHOOKS_REQUESTS(X)                                                                                 \
+  X(create_run_request, send)                                                                                          \
+  X(stream_run_request, stream)                                                                                        \
+  X(wait_run_request, send)                                                                                            \
+  X(create_run_stateless_request, send)                                                                                \
+  X(stream_run_stateless_request, stream)                                                                              \
+  X(wait_run_stateless_request, send)                                                                                  \
+  X(get_run_request, send)                                                                                             \
+  X(join_run_request, send)                                                                                            \
+  X(join_stream_request, stream)                                                                                       \
+  X(cancel_run_request, send)                                                                                          \
+  X(create_thread_cron_request, send)                                                                                  \
+  X(create_cron_request, send)                                                                                         \
+  X(search_crons_request, send)                                                                                        \
+  X(delete_cron_request, send)                                                                                         \
+  X(search_assistants_request, send)                                                                                   \
+  X(create_thread_request, send)                                                                                       \
+  X(get_info_request, send)                                                                                            \
   X(get_ok_request, send)
 
 namespace detail {
 template <class R, class = void> struct has_query : std::false_type {};
 template <class R>
-struct has_query<R, std::void_t<decltype(std::declval<const R &>().query(std::declval<void (*&)(const char *, int)>()))>>
+struct has_query<R,
+                 std::void_t<decltype(std::declval<const R &>().query(std::declval<void (*&)(const char *, int)>()))>>
     : std::true_type {};
 template <class R, class = void> struct has_headers : std::false_type {};
 template <class R>
@@ -1826,8 +1802,7 @@ class sse_parser {
 public:
   /// Largest event accepted — the bytes of its lines since the last blank line — before feed()
   /// throws `error` with kind invalid_response.
-  explicit sse_parser(std::size_t max_event_bytes = std::size_t(64) << 20)
-      : max_event_bytes_(max_event_bytes) {}
+  explicit sse_parser(std::size_t max_event_bytes = std::size_t(64) << 20) : max_event_bytes_(max_event_bytes) {}
 
   /// Parses `chunk`, calling `on_event` for each complete event: with a `const sse_event&`,
   /// or — to skip copying the data — with a `const sse_event_view&` (valid during the call
@@ -1971,8 +1946,8 @@ private:
     }
     if (event_.event.empty()) event_.event = "message";
     bool go_on = true;
-    constexpr bool views = std::is_invocable_v<OnEvent &, const sse_event_view &> &&
-                           !std::is_invocable_v<OnEvent &, const sse_event &>;
+    constexpr bool views =
+        std::is_invocable_v<OnEvent &, const sse_event_view &> && !std::is_invocable_v<OnEvent &, const sse_event &>;
     if constexpr (views) {
       const sse_event_view v{event_.event, viewing_ ? data_view_ : std::string_view(data_), last_event_id_};
       if constexpr (std::is_same_v<std::invoke_result_t<OnEvent &, const sse_event_view &>, bool>)
@@ -2004,12 +1979,12 @@ private:
   }
 
   std::size_t max_event_bytes_;
-  sse_event event_;           // event name being built; data and id filled at dispatch
-  std::string data_;          // data lines so far, unless viewing_
+  sse_event event_;            // event name being built; data and id filled at dispatch
+  std::string data_;           // data lines so far, unless viewing_
   std::string_view data_view_; // the only data line, still in the caller's chunk
-  std::string line_;          // a line split across chunks
-  std::string id_;            // the last event id buffer
-  std::string last_event_id_; // committed at each blank line
+  std::string line_;           // a line split across chunks
+  std::string id_;             // the last event id buffer
+  std::string last_event_id_;  // committed at each blank line
   std::optional<std::uint64_t> retry_;
   std::size_t event_bytes_ = 0; // bytes of this event's lines so far
   unsigned bom_state_ = 0;      // BOM bytes matched; 3 once past the start
@@ -2018,7 +1993,6 @@ private:
   bool in_event_ = false; // a field line arrived since the last blank line
   bool skip_lf_ = false;  // the last chunk ended with CR
 };
-
 
 // ---- options ----------------------------------------------------------------------------
 
@@ -2141,12 +2115,10 @@ inline std::optional<run_error> run_error_of(const nlohmann::json &values) {
   }
   get(*it, "error", e.error);
   get(*it, "message", e.message);
-  auto inner = json_deeper_than(e.message, default_max_json_depth) ? nlohmann::json()
-                                                                   : json_parse(e.message, false);
+  auto inner = json_deeper_than(e.message, default_max_json_depth) ? nlohmann::json() : json_parse(e.message, false);
   if (inner.is_object() && inner.contains("message")) {
     if (inner["message"].is_string()) e.message = inner["message"].get<std::string>();
-    if (inner.contains("error") && inner["error"].is_string())
-      e.error = inner["error"].get<std::string>();
+    if (inner.contains("error") && inner["error"].is_string()) e.error = inner["error"].get<std::string>();
   }
   return e;
 }
@@ -2169,7 +2141,9 @@ template <class T> struct response_reader {
   }
 };
 template <> struct response_reader<nlohmann::json> {
-  static nlohmann::json read(const http_response &res, std::size_t max_depth) { return parse_json(res.body, max_depth); }
+  static nlohmann::json read(const http_response &res, std::size_t max_depth) {
+    return parse_json(res.body, max_depth);
+  }
 };
 template <> struct response_reader<run_output> {
   static run_output read(const http_response &res, std::size_t max_depth) {
@@ -2256,8 +2230,10 @@ inline run_error run_error_from(const nlohmann::json &data) {
     e.message = data.get<std::string>();
   } else if (data.is_object()) {
     if (data.contains("error") && data["error"].is_string()) e.error = data["error"].get<std::string>();
-    if (data.contains("message") && data["message"].is_string()) e.message = data["message"].get<std::string>();
-    else e.message = shorten(data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    if (data.contains("message") && data["message"].is_string())
+      e.message = data["message"].get<std::string>();
+    else
+      e.message = shorten(data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   } else {
     e.message = shorten(data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   }
@@ -2291,10 +2267,8 @@ public:
       : basic_client(parse_url(base_url), std::move(options)) {}
 
   /// A client that sends through `transport` (e.g. a mock); `base_url` gives the path prefix.
-  basic_client(ClientTransport transport, const std::string &base_url,
-               client_options options = {})
-      : url_(parse_url(base_url)), options_(std::move(options)),
-        transport_(std::move(transport)) {
+  basic_client(ClientTransport transport, const std::string &base_url, client_options options = {})
+      : url_(parse_url(base_url)), options_(std::move(options)), transport_(std::move(transport)) {
     init();
   }
 
@@ -2320,14 +2294,11 @@ public:
   /// The one generic path: sends any request struct and returns its `response_type`.
   /// Throws `error` for transport failures, non-2xx answers, unparsable bodies and (for
   /// /wait and /join) failed runs.
-  template <class Request> typename Request::response_type send(const Request &request) {
-    return send(request, true);
-  }
+  template <class Request> typename Request::response_type send(const Request &request) { return send(request, true); }
 
   /// As above; with `raise_error` false a failed run (`__error__`) is returned in
   /// `run_output::error` instead of thrown.
-  template <class Request>
-  typename Request::response_type send(const Request &request, bool raise_error);
+  template <class Request> typename Request::response_type send(const Request &request, bool raise_error);
 
   /// Builds the `http_request` for a request struct: method, prefixed target, headers, body.
   template <class Request> http_request make_request(const Request &request) const {
@@ -2356,8 +2327,7 @@ public:
   /// rejoined from its last event id, so each event is seen once. An `error` event is
   /// delivered, then thrown as `error` with kind run_failed; a body that stops inside an
   /// event is an invalid_response error.
-  template <class Request, class OnPart>
-  stream_result stream(const Request &request, OnPart &&on_part);
+  template <class Request, class OnPart> stream_result stream(const Request &request, OnPart &&on_part);
 
   /// Sends `req` with the retry policy; returns a 2xx response or throws `error`. With
   /// `on_chunk`, the body of a 2xx answer goes to it (error bodies are still collected), and
@@ -2370,8 +2340,7 @@ public:
 
 private:
   basic_client(url_parts url, client_options options)
-      : url_(std::move(url)), options_(std::move(options)),
-        transport_(url_.origin(), options_) {
+      : url_(std::move(url)), options_(std::move(options)), transport_(url_.origin(), options_) {
     init();
   }
 
@@ -2440,38 +2409,29 @@ public:
   run create(const create_run_stateless_request &r) { return c_.send(r); }
   /// `POST /threads/{thread_id}/runs/wait`; a failed run throws `error` (run_failed) unless
   /// `raise_error` is false.
-  run_output wait(const wait_run_request &r, bool raise_error = true) {
-    return c_.send(r, raise_error);
-  }
+  run_output wait(const wait_run_request &r, bool raise_error = true) { return c_.send(r, raise_error); }
   /// `POST /runs/wait`
-  run_output wait(const wait_run_stateless_request &r, bool raise_error = true) {
-    return c_.send(r, raise_error);
-  }
+  run_output wait(const wait_run_stateless_request &r, bool raise_error = true) { return c_.send(r, raise_error); }
   /// `GET /threads/{thread_id}/runs/{run_id}`
   run get(std::string thread_id, std::string run_id) {
     return c_.send(get_run_request{std::move(thread_id), std::move(run_id)});
   }
   /// `GET /threads/{thread_id}/runs/{run_id}/join`
   run_output join(std::string thread_id, std::string run_id, bool raise_error = true) {
-    return join(join_run_request{std::move(thread_id), std::move(run_id), std::nullopt},
-                raise_error);
+    return join(join_run_request{std::move(thread_id), std::move(run_id), std::nullopt}, raise_error);
   }
-  run_output join(const join_run_request &r, bool raise_error = true) {
-    return c_.send(r, raise_error);
-  }
+  run_output join(const join_run_request &r, bool raise_error = true) { return c_.send(r, raise_error); }
   /// `POST /threads/{thread_id}/runs/stream`: `on_part(const stream_part&)` for each event
   /// as it arrives (return false to stop).
   template <class OnPart> stream_result stream(const stream_run_request &r, OnPart &&on_part) {
     return c_.stream(r, std::forward<OnPart>(on_part));
   }
   /// `POST /runs/stream`
-  template <class OnPart>
-  stream_result stream(const stream_run_stateless_request &r, OnPart &&on_part) {
+  template <class OnPart> stream_result stream(const stream_run_stateless_request &r, OnPart &&on_part) {
     return c_.stream(r, std::forward<OnPart>(on_part));
   }
   /// `GET /threads/{thread_id}/runs/{run_id}/stream`
-  template <class OnPart>
-  stream_result join_stream(std::string thread_id, std::string run_id, OnPart &&on_part) {
+  template <class OnPart> stream_result join_stream(std::string thread_id, std::string run_id, OnPart &&on_part) {
     join_stream_request r;
     r.thread_id = std::move(thread_id);
     r.run_id = std::move(run_id);
@@ -2525,8 +2485,7 @@ typename Request::response_type basic_client<T>::send(const Request &request, bo
     response_type out = parse<response_type>(endpoint, res);
     if constexpr (std::is_same_v<response_type, run_output>) {
       if (raise_error && out.error)
-        throw error(error_kind::run_failed, endpoint, res.status, out.error->message, res.body,
-                    out.error->error);
+        throw error(error_kind::run_failed, endpoint, res.status, out.error->message, res.body, out.error->error);
     }
     return out;
   }
@@ -2546,8 +2505,7 @@ template <class T> void basic_client<T>::init() {
   detail::add_headers(default_headers_, options_.headers);
 }
 
-template <class T>
-std::chrono::milliseconds basic_client<T>::backoff(int attempt, const http_response *res) {
+template <class T> std::chrono::milliseconds basic_client<T>::backoff(int attempt, const http_response *res) {
   const retry_policy &p = options_.retry;
   if (res) { // Retry-After: <seconds>, saturating, within the policy's cap (an HTTP date: ignored)
     const std::string_view ra = detail::trim_ows(res->header("Retry-After"));
@@ -2652,8 +2610,7 @@ template <class T> http_request basic_client<T>::rejoin(const http_request &brok
 }
 
 template <class T>
-http_response basic_client<T>::perform(const http_request &req, bool idempotent,
-                                       const chunk_callback &on_chunk) {
+http_response basic_client<T>::perform(const http_request &req, bool idempotent, const chunk_callback &on_chunk) {
   const std::string endpoint = req.method + ' ' + req.target;
   const auto late = [&] { return req.deadline && std::chrono::steady_clock::now() >= *req.deadline; };
   bool delivered = false;            // a chunk reached on_chunk: repeating would repeat it
@@ -2666,7 +2623,8 @@ http_response basic_client<T>::perform(const http_request &req, bool idempotent,
     bool too_large = false, too_late = false;
     const chunk_callback sink = [&](const http_response &head, std::string_view chunk) {
       if (head.status < 200 || head.status > 299) {
-        body.append(chunk.substr(0, detail::max_error_body_bytes - std::min(detail::max_error_body_bytes, body.size())));
+        body.append(
+            chunk.substr(0, detail::max_error_body_bytes - std::min(detail::max_error_body_bytes, body.size())));
         return body.size() < detail::max_error_body_bytes;
       }
       if (late()) {
@@ -2723,8 +2681,8 @@ R basic_client<T>::parse(const std::string &endpoint, const http_response &res) 
   try {
     return detail::response_reader<R>::read(res, options_.max_json_depth);
   } catch (const std::exception &e) { // nlohmann parse/type errors, require_object
-    throw error(error_kind::invalid_response, endpoint, res.status,
-                std::string("unexpected response: ") + e.what(), res.body);
+    throw error(error_kind::invalid_response, endpoint, res.status, std::string("unexpected response: ") + e.what(),
+                res.body);
   }
 }
 
@@ -2894,14 +2852,22 @@ private:
     const unsigned c = b(0);
     std::ptrdiff_t n;
     unsigned lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) n = 1;
-    else if (c == 0xE0) n = 2, lo = 0xA0;
-    else if (c == 0xED) n = 2, hi = 0x9F;
-    else if (c >= 0xE1 && c <= 0xEF) n = 2;
-    else if (c == 0xF0) n = 3, lo = 0x90;
-    else if (c == 0xF4) n = 3, hi = 0x8F;
-    else if (c >= 0xF1 && c <= 0xF3) n = 3;
-    else return fail("invalid UTF-8");
+    if (c >= 0xC2 && c <= 0xDF)
+      n = 1;
+    else if (c == 0xE0)
+      n = 2, lo = 0xA0;
+    else if (c == 0xED)
+      n = 2, hi = 0x9F;
+    else if (c >= 0xE1 && c <= 0xEF)
+      n = 2;
+    else if (c == 0xF0)
+      n = 3, lo = 0x90;
+    else if (c == 0xF4)
+      n = 3, hi = 0x8F;
+    else if (c >= 0xF1 && c <= 0xF3)
+      n = 3;
+    else
+      return fail("invalid UTF-8");
     if (end_ - p_ <= n) return fail("invalid UTF-8");
     if (b(1) < lo || b(1) > hi) return fail("invalid UTF-8");
     for (std::ptrdiff_t i = 2; i <= n; ++i)
@@ -3116,21 +3082,33 @@ inline webhook_event webhook_event::from_body(std::string body, query_params que
   const bool valid = scanner.scan([&](std::string_view key, std::size_t b, std::size_t e) {
     const std::string_view v = text.substr(b, e - b);
     const auto keep = [&](text_span &s) { s = text_span{b, e - b, true}; };
-    if (key == "run_id") as_string(v, key, ev.run_id);
-    else if (key == "thread_id") as_string(v, key, ev.thread_id);
-    else if (key == "assistant_id") as_string(v, key, ev.assistant_id);
+    if (key == "run_id")
+      as_string(v, key, ev.run_id);
+    else if (key == "thread_id")
+      as_string(v, key, ev.thread_id);
+    else if (key == "assistant_id")
+      as_string(v, key, ev.assistant_id);
     else if (key == "status") {
       as_string(v, key, ev.status_text);
       ev.status = from_string<run_status>(ev.status_text).value_or(run_status::unknown);
-    } else if (key == "created_at") as_time(v, key, ev.created_at);
-    else if (key == "updated_at") as_time(v, key, ev.updated_at);
-    else if (key == "run_started_at") as_time(v, key, ev.run_started_at);
-    else if (key == "run_ended_at") as_time(v, key, ev.run_ended_at);
-    else if (key == "webhook_sent_at") as_time(v, key, ev.webhook_sent_at);
-    else if (key == "values") keep(ev.values_);
-    else if (key == "kwargs") keep(ev.kwargs_);
-    else if (key == "metadata") keep(ev.metadata_);
-    else if (key == "error" && v != "null") ev.error = detail::run_error_of_text(v);
+    } else if (key == "created_at")
+      as_time(v, key, ev.created_at);
+    else if (key == "updated_at")
+      as_time(v, key, ev.updated_at);
+    else if (key == "run_started_at")
+      as_time(v, key, ev.run_started_at);
+    else if (key == "run_ended_at")
+      as_time(v, key, ev.run_ended_at);
+    else if (key == "webhook_sent_at")
+      as_time(v, key, ev.webhook_sent_at);
+    else if (key == "values")
+      keep(ev.values_);
+    else if (key == "kwargs")
+      keep(ev.kwargs_);
+    else if (key == "metadata")
+      keep(ev.metadata_);
+    else if (key == "error" && v != "null")
+      ev.error = detail::run_error_of_text(v);
   });
   if (!valid && scanner.too_deep()) throw payload_error(false, "not a LangGraph run payload: " + scanner.error());
   if (!valid) throw payload_error(true, "the body is not JSON: " + scanner.error());
@@ -3167,8 +3145,9 @@ struct webhook_server_options {
   /// All payloads being received or handled at once (503 beyond): bounds the memory that many
   /// large deliveries can hold together.
   std::size_t max_body_bytes_total = std::size_t(64) << 20;
-  std::size_t max_head_bytes = std::size_t(16) << 10; ///< request line and header fields (431 beyond, 414 for the request line)
-  std::size_t max_header_count = 100;                 ///< header fields (431 beyond)
+  std::size_t max_head_bytes = std::size_t(16)
+                               << 10; ///< request line and header fields (431 beyond, 414 for the request line)
+  std::size_t max_header_count = 100; ///< header fields (431 beyond)
   std::size_t max_json_depth = default_max_json_depth; ///< nesting of the payload (422 beyond)
 
   std::chrono::milliseconds head_timeout{10000}; ///< the whole request head, from its first byte (408)
@@ -3222,7 +3201,8 @@ inline std::string inconsistency(const webhook_server_options &o) {
   if (o.worker_threads == 0) return "worker_threads must be at least 1";
   if (o.worker_threads + o.max_backlog > o.max_connections)
     return "worker_threads + max_backlog (" + n(o.worker_threads + o.max_backlog) + ") exceeds max_connections (" +
-           n(o.max_connections) + "): a waiting delivery holds its connection, so connections would run out before "
+           n(o.max_connections) +
+           "): a waiting delivery holds its connection, so connections would run out before "
            "the backlog is full and overload would not be answered 503";
   if (o.max_body_bytes > o.max_body_bytes_total)
     return "max_body_bytes (" + n(o.max_body_bytes) + ") exceeds max_body_bytes_total (" + n(o.max_body_bytes_total) +
@@ -3248,7 +3228,6 @@ inline std::string random_secret() {
   }
   return s;
 }
-
 
 // A Content-Length value: digits only, saturating; nullopt when it is not a number.
 inline std::optional<std::uint64_t> parse_content_length(std::string_view v) noexcept {
@@ -3300,8 +3279,9 @@ public:
       const void *lf = std::memchr(data.data() + scanned_, '\n', data.size() - scanned_);
       const std::size_t end = lf ? std::size_t(static_cast<const char *>(lf) - data.data()) : data.size();
       if ((lf ? end + 1 : end) > max_bytes_) // empty lines before the request line count too: they are held as well
-        return lines_ == 0 && start_ == 0 ? refuse(414, "request line longer than " + std::to_string(max_bytes_) + " bytes")
-                                          : refuse(431, "request head larger than " + std::to_string(max_bytes_) + " bytes");
+        return lines_ == 0 && start_ == 0
+                   ? refuse(414, "request line longer than " + std::to_string(max_bytes_) + " bytes")
+                   : refuse(431, "request head larger than " + std::to_string(max_bytes_) + " bytes");
       if (!lf) {
         scanned_ = data.size();
         return state::incomplete;
@@ -3384,7 +3364,8 @@ private:
       if (static_cast<unsigned char>(c) <= 0x20 || static_cast<unsigned char>(c) >= 0x7F)
         return fail(400, "invalid character in the request target");
     const auto digit = [](char c) { return c >= '0' && c <= '9'; };
-    if (version.size() != 8 || version.substr(0, 5) != "HTTP/" || !digit(version[5]) || version[6] != '.' || !digit(version[7]))
+    if (version.size() != 8 || version.substr(0, 5) != "HTTP/" || !digit(version[5]) || version[6] != '.' ||
+        !digit(version[7]))
       return fail(400, "malformed HTTP version");
     if (version[5] != '1') return fail(505, "only HTTP/1.x is served");
     minor_ = version[7] == '0' ? 0 : 1; // a later 1.x is served as 1.1 (RFC 9110 §2.5)
@@ -3578,8 +3559,7 @@ namespace detail {
 inline bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
   unsigned char diff = a.size() == b.size() ? 0 : 1;
   const std::size_t n = a.size() < b.size() ? a.size() : b.size();
-  for (std::size_t i = 0; i < b.size(); ++i)
-    diff |= static_cast<unsigned char>((i < n ? a[i] : 0) ^ b[i]);
+  for (std::size_t i = 0; i < b.size(); ++i) diff |= static_cast<unsigned char>((i < n ? a[i] : 0) ^ b[i]);
   return diff == 0;
 }
 
@@ -3610,7 +3590,6 @@ inline std::string delivery_key(const std::string &run_id, const std::string &st
   return std::to_string(run_id.size()) + ':' + run_id + status;
 }
 } // namespace detail
-
 
 /// The webhook receiver over any ServerTransport; `webhook_server` is the cpp-httplib one.
 template <class ServerTransport> class basic_webhook_server {
@@ -3713,9 +3692,7 @@ public:
   }
 
   /// What a cloud deployment would say about url() (see check_webhook_url).
-  webhook_url_check check_url(const webhook_url_policy &policy = {}) const {
-    return check_webhook_url(url(), policy);
-  }
+  webhook_url_check check_url(const webhook_url_policy &policy = {}) const { return check_webhook_url(url(), policy); }
 
   /// The event of `run_id` once the receiver accepted it (answered 200: with on_event set,
   /// after it returned without throwing), waiting up to `timeout`; also finds events accepted
@@ -3780,7 +3757,7 @@ private:
   std::optional<http_response> admit(const std::shared_ptr<webhook_event> &event, const std::string &key);
   http_response deliver(const std::shared_ptr<webhook_event> &event, std::string key);
   void keep(std::shared_ptr<const webhook_event> event, std::string key); // with m_ held
-  void forget_old(clock::time_point now);                                  // with m_ held
+  void forget_old(clock::time_point now);                                 // with m_ held
 
   webhook_server_options options_;
   ServerTransport transport_;
@@ -3804,8 +3781,7 @@ private:
   webhook_server_stats stats_;
 };
 
-template <class S>
-bool basic_webhook_server<S>::authenticated(const http_request &head, std::string_view query) const {
+template <class S> bool basic_webhook_server<S>::authenticated(const http_request &head, std::string_view query) const {
   std::string_view given = head.header(options_.secret_header);
   if (given.empty()) {
     const std::string_view auth = detail::trim_ows(head.header("Authorization"));
@@ -3856,9 +3832,11 @@ template <class S> std::optional<http_response> basic_webhook_server<S>::check_h
     return rejected(401, "missing or wrong webhook secret");
   const std::string_view coding = detail::trim_ows(head.header("Content-Encoding"));
   if (!coding.empty() && !detail::iequals(coding, "identity"))
-    return rejected(415, "Content-Encoding \"" + std::string(coding) + "\" is not accepted: send the payload uncompressed");
+    return rejected(415,
+                    "Content-Encoding \"" + std::string(coding) + "\" is not accepted: send the payload uncompressed");
   const auto length = detail::parse_content_length(head.header("Content-Length"));
-  if (length && *length > options_.max_body_bytes) return rejected(413, "body larger than " + std::to_string(options_.max_body_bytes) + " bytes");
+  if (length && *length > options_.max_body_bytes)
+    return rejected(413, "body larger than " + std::to_string(options_.max_body_bytes) + " bytes");
   return std::nullopt;
 }
 
@@ -3871,14 +3849,16 @@ template <class S> http_response basic_webhook_server<S>::handle(http_request re
 }
 
 template <class S>
-std::optional<http_response> basic_webhook_server<S>::read_event(http_request req, std::shared_ptr<webhook_event> &event) {
+std::optional<http_response> basic_webhook_server<S>::read_event(http_request req,
+                                                                 std::shared_ptr<webhook_event> &event) {
   if (auto refused = check_head(req)) return refused;
   if (req.body.size() > options_.max_body_bytes)
     return rejected(413, "body larger than " + std::to_string(options_.max_body_bytes) + " bytes");
   const std::size_t q = req.target.find('?');
   try {
     event = std::make_shared<webhook_event>(webhook_event::from_body(
-        std::move(req.body), q == std::string::npos ? query_params() : parse_query(std::string_view(req.target).substr(q + 1)),
+        std::move(req.body),
+        q == std::string::npos ? query_params() : parse_query(std::string_view(req.target).substr(q + 1)),
         options_.max_json_depth));
   } catch (const payload_error &e) {
     return rejected(e.not_json() ? 400 : 422, e.what());
@@ -3887,7 +3867,8 @@ std::optional<http_response> basic_webhook_server<S>::read_event(http_request re
 }
 
 template <class S>
-std::optional<http_response> basic_webhook_server<S>::admit(const std::shared_ptr<webhook_event> &event, const std::string &key) {
+std::optional<http_response> basic_webhook_server<S>::admit(const std::shared_ptr<webhook_event> &event,
+                                                            const std::string &key) {
   const auto busy = [&](const char *why) {
     ++stats_.busy;
     return detail::reply(503, why, {{"Retry-After", "1"}});
@@ -3905,7 +3886,8 @@ std::optional<http_response> basic_webhook_server<S>::admit(const std::shared_pt
     keep(event, key);
     return detail::reply(200, "ok");
   }
-  if (active_ >= options_.worker_threads && waiting_ >= options_.max_backlog) return busy("too many deliveries waiting");
+  if (active_ >= options_.worker_threads && waiting_ >= options_.max_backlog)
+    return busy("too many deliveries waiting");
   seen_.emplace(key, false);
   ++waiting_;
   slot_free_.wait(lock, [&] { return stopping_ || active_ < options_.worker_threads; });
@@ -3973,8 +3955,7 @@ public:
     return respond_chunked(status, std::move(chunks), std::move(headers));
   }
   /// Queues an answer whose body arrives in these pieces.
-  mock_client_transport &respond_chunked(int status, std::vector<std::string> chunks,
-                                         http_headers headers = {}) {
+  mock_client_transport &respond_chunked(int status, std::vector<std::string> chunks, http_headers headers = {}) {
     step s;
     s.response.status = status;
     s.response.headers = std::move(headers);
@@ -4048,8 +4029,7 @@ public:
         if (!s.response.body.empty()) s.chunks.push_back(std::move(s.response.body));
         s.response.body.clear();
       } else {
-        throw std::logic_error("mock_client_transport: nothing scripted for " + req.method + ' ' +
-                               req.target);
+        throw std::logic_error("mock_client_transport: nothing scripted for " + req.method + ' ' + req.target);
       }
     }
     http_response head = s.response;
@@ -4241,7 +4221,8 @@ template <class S> void wait_until_listening(const S &s) {
 #ifdef CPPHTTPLIB_HEADER_MAX_COUNT
 // cpp-httplib bounds response heads itself: CPPHTTPLIB_HEADER_MAX_COUNT fields of at most
 // CPPHTTPLIB_HEADER_MAX_LENGTH bytes.
-inline constexpr std::size_t max_response_head_bytes = std::size_t(CPPHTTPLIB_HEADER_MAX_COUNT + 2) * CPPHTTPLIB_HEADER_MAX_LENGTH;
+inline constexpr std::size_t max_response_head_bytes =
+    std::size_t(CPPHTTPLIB_HEADER_MAX_COUNT + 2) * CPPHTTPLIB_HEADER_MAX_LENGTH;
 using http_client = httplib::ClientImpl;
 #else
 // cpp-httplib 0.11 reads a response head without any bound, so a server could make the client
@@ -4300,9 +4281,7 @@ private:
       at_ += k;
       return ssize_t(k);
     }
-    ssize_t write(const char *p, size_t n) override {
-      return is_writable() ? ::send(s_, p, n, send_flags) : -1;
-    }
+    ssize_t write(const char *p, size_t n) override { return is_writable() ? ::send(s_, p, n, send_flags) : -1; }
     void get_remote_ip_and_port(std::string &ip, int &port) const override { ip.clear(), port = 0; }
     void get_local_ip_and_port(std::string &ip, int &port) const override { ip.clear(), port = 0; }
     socket_t socket() const override { return s_; }
@@ -4431,7 +4410,8 @@ public:
     http_response out;
 #ifndef CPPHTTPLIB_OPENSSL_SUPPORT
     if (s_->https) {
-      out.failure = transport_failure{error_kind::tls, "https needs cpp-httplib built with CPPHTTPLIB_OPENSSL_SUPPORT", false};
+      out.failure =
+          transport_failure{error_kind::tls, "https needs cpp-httplib built with CPPHTTPLIB_OPENSSL_SUPPORT", false};
       return out;
     }
 #endif
@@ -4473,7 +4453,8 @@ public:
       if (out.status == 0) out.status = hres.status;
       release(std::move(cli));
     } else if (!stopped) {
-      out.failure = failure_of(err, *cli, req.deadline, head_done, steady_clock::now() - last_read >= s_->read_timeout * 9 / 10);
+      out.failure =
+          failure_of(err, *cli, req.deadline, head_done, steady_clock::now() - last_read >= s_->read_timeout * 9 / 10);
     } // a stopped read drops its connection: the rest of the body is never read
     return out;
   }
@@ -4535,7 +4516,7 @@ private:
 
   // The deadline of one call: the connect cut to the time left, the rest watched.
   std::shared_ptr<detail::client_watchdog::call> begin_call(httplib::ClientImpl &c,
-                                                           const std::optional<steady_clock::time_point> &deadline) {
+                                                            const std::optional<steady_clock::time_point> &deadline) {
 #ifndef CPPHTTPLIB_HEADER_MAX_COUNT
     if (auto *b = dynamic_cast<detail::bounded_head_client *>(&c)) b->begin_call();
 #endif
@@ -4562,11 +4543,13 @@ private:
 #endif
   }
 
-  transport_failure failure_of(httplib::Error err, httplib::ClientImpl &c, const std::optional<steady_clock::time_point> &deadline,
-                               bool head_done, bool quiet) const {
+  transport_failure failure_of(httplib::Error err, httplib::ClientImpl &c,
+                               const std::optional<steady_clock::time_point> &deadline, bool head_done,
+                               bool quiet) const {
     const std::string where = " (" + s_->origin + ")";
     if (deadline && steady_clock::now() >= *deadline - std::chrono::milliseconds(5))
-      return {error_kind::timeout, "no complete response before the call's deadline (client_options::call_timeout)" + where, true};
+      return {error_kind::timeout,
+              "no complete response before the call's deadline (client_options::call_timeout)" + where, true};
 #ifndef CPPHTTPLIB_HEADER_MAX_COUNT
     if (auto *b = dynamic_cast<detail::bounded_head_client *>(&c); b && b->refused)
       return {error_kind::invalid_response, std::string(b->refused) + where, true};
@@ -4574,18 +4557,20 @@ private:
     (void)c;
 #endif
     switch (err) {
-    case httplib::Error::Connection:
-      return {error_kind::connection, "could not connect" + where, false};
+    case httplib::Error::Connection: return {error_kind::connection, "could not connect" + where, false};
     case httplib::Error::BindIPAddress:
       return {error_kind::connection, "could not bind the local address" + where, false};
     case httplib::Error::ConnectionTimeout:
-      return {error_kind::timeout, "connect timed out after " + std::to_string(s_->connect_timeout.count()) + " ms" + where, false};
+      return {error_kind::timeout,
+              "connect timed out after " + std::to_string(s_->connect_timeout.count()) + " ms" + where, false};
     case httplib::Error::SSLConnection:
     case httplib::Error::SSLLoadingCerts:
     case httplib::Error::SSLServerVerification:
       return {error_kind::tls, "TLS failure: " + httplib::to_string(err) + where, false};
     case httplib::Error::Read:
-      if (quiet) return {error_kind::timeout, "no data for " + std::to_string(s_->read_timeout.count()) + " ms (read timeout)" + where, true};
+      if (quiet)
+        return {error_kind::timeout,
+                "no data for " + std::to_string(s_->read_timeout.count()) + " ms (read timeout)" + where, true};
       if (!head_done)
         return {error_kind::connection,
                 "connection closed, or the response head exceeded " + std::to_string(detail::max_response_head_bytes) +
@@ -4594,8 +4579,7 @@ private:
       return {error_kind::connection, "connection closed while reading the response" + where, true};
     case httplib::Error::Write:
       return {error_kind::connection, "connection broke while sending the request" + where, true};
-    default:
-      return {error_kind::connection, "HTTP failure: " + httplib::to_string(err) + where, true};
+    default: return {error_kind::connection, "HTTP failure: " + httplib::to_string(err) + where, true};
     }
   }
 
@@ -4640,7 +4624,8 @@ inline std::string serialize(const http_response &r, bool close, std::chrono::se
     out += h.first + ": " + h.second + "\r\n";
   }
   out += "Content-Length: " + std::to_string(r.body.size()) + "\r\n";
-  out += close ? std::string("Connection: close\r\n") : "Keep-Alive: timeout=" + std::to_string(keep_alive.count()) + "\r\n";
+  out += close ? std::string("Connection: close\r\n")
+               : "Keep-Alive: timeout=" + std::to_string(keep_alive.count()) + "\r\n";
   out += "\r\n";
   out += r.body;
   return out;
@@ -4916,7 +4901,8 @@ private:
     end read_head(std::size_t served) {
       if (served > 0) {
         if (!rc_.enter(c_, phase::idle)) return false;
-        if (in_.empty() && (!wait_socket(fd_, POLLIN, steady_clock::now() + o_.keep_alive_timeout) || read_some(fd_, in_) <= 0))
+        if (in_.empty() &&
+            (!wait_socket(fd_, POLLIN, steady_clock::now() + o_.keep_alive_timeout) || read_some(fd_, in_) <= 0))
           return false;
         if (!rc_.enter(c_, phase::head)) return false;
       }
@@ -5005,14 +4991,17 @@ private:
     // Writes an answer; nullopt when the connection stays open, false when writing failed.
     end answer(const http_response &r, bool close) {
       if (!rc_.enter(c_, phase::writing) && !close) return false;
-      if (!write_all(fd_, serialize(r, close, o_.keep_alive_timeout), steady_clock::now() + o_.write_timeout)) return false;
+      if (!write_all(fd_, serialize(r, close, o_.keep_alive_timeout), steady_clock::now() + o_.write_timeout))
+        return false;
       return close ? end(true) : std::nullopt;
     }
     end refuse(const http_refusal &r) {
       if (r.status == 408) rc_.count_timeout();
       return answer(reply(r.status, r.reason), true);
     }
-    end too_many_bytes() { return answer(reply(503, "too many payload bytes in flight", {{"Retry-After", "1"}}), true); }
+    end too_many_bytes() {
+      return answer(reply(503, "too many payload bytes in flight", {{"Retry-After", "1"}}), true);
+    }
     bool reserve(std::size_t n) {
       if (!rc_.reserve(n)) return false;
       reserved_ += n;
@@ -5047,7 +5036,8 @@ private:
       body_framing framing;
       if (auto end = s.read_head(served)) return *end;
       if (auto end = s.judge(framing)) return *end;
-      if (auto end = framing.chunked ? s.read_chunked_body() : s.read_sized_body(std::size_t(framing.length))) return *end;
+      if (auto end = framing.chunked ? s.read_chunked_body() : s.read_sized_body(std::size_t(framing.length)))
+        return *end;
       if (auto end = s.deliver(served)) return *end;
     }
   }
@@ -5106,8 +5096,9 @@ public:
       stopping_ = true;
     }
     cv_.notify_all();
-    for (auto &t : threads_) t.join(); // threads_ no longer changes: enqueue comes from the
-                                       // accept loop, which has ended when shutdown is called
+    for (auto &t : threads_)
+      t.join(); // threads_ no longer changes: enqueue comes from the
+                // accept loop, which has ended when shutdown is called
   }
 
 private:
@@ -5189,7 +5180,8 @@ public:
       server_.reset();
       connections_.reset();
       throw error(error_kind::connection, {}, 0,
-                  "cannot listen on " + o.host + ':' + std::to_string(o.port) + " (in use, or not an address of this host)");
+                  "cannot listen on " + o.host + ':' + std::to_string(o.port) +
+                      " (in use, or not an address of this host)");
     }
     if (listen_socket >= 0) ::listen(listen_socket, o.listen_backlog);
     thread_ = std::thread([&s] { s.listen_after_bind(); });
@@ -5264,9 +5256,9 @@ using webhook_server = basic_webhook_server<httplib_server_transport>;
 #define LANGGRAPH_WEBHOOKS_DETAIL_INSTANTIATION extern template
 #endif
 // send<R> for each request sent with send(); those sent with stream() take the caller's callback.
-#define LANGGRAPH_WEBHOOKS_DETAIL_INSTANTIATE_send(R)                                              \
-  LANGGRAPH_WEBHOOKS_DETAIL_INSTANTIATION R::response_type                                        \
-  basic_client<httplib_client_transport>::send<R>(const R &, bool);
+#define LANGGRAPH_WEBHOOKS_DETAIL_INSTANTIATE_send(R)                                                                  \
+  LANGGRAPH_WEBHOOKS_DETAIL_INSTANTIATION R::response_type basic_client<httplib_client_transport>::send<R>(const R &,  \
+                                                                                                           bool);
 #define LANGGRAPH_WEBHOOKS_DETAIL_INSTANTIATE_stream(R)
 #define LANGGRAPH_WEBHOOKS_DETAIL_INSTANTIATE(R, how) LANGGRAPH_WEBHOOKS_DETAIL_INSTANTIATE_##how(R)
 

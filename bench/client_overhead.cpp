@@ -50,8 +50,7 @@ double bare_round(const std::string &url, int n) {
   cli.set_keep_alive(true);
   cli.set_tcp_nodelay(true);
   auto post = [&] {
-    nlohmann::json body = {{"assistant_id", "agent"}, {"input", input()},
-                           {"webhook", "http://127.0.0.1:9000/hook"}};
+    nlohmann::json body = {{"assistant_id", "agent"}, {"input", input()}, {"webhook", "http://127.0.0.1:9000/hook"}};
     auto res = cli.Post("/threads/1f0a-thread/runs", body.dump(), "application/json");
     if (!res || res->status != 200) std::abort();
     auto j = nlohmann::json::parse(res->body);
@@ -73,15 +72,16 @@ double median(std::vector<double> v) {
 int main(int argc, char **argv) {
   int requests = 3000, rounds = 7;
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--requests")) requests = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--rounds")) rounds = std::atoi(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--requests"))
+      requests = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--rounds"))
+      rounds = std::atoi(argv[i + 1]);
   }
 
   httplib::Server stub;
   stub.set_tcp_nodelay(true);
-  stub.Post(R"(/threads/([^/]+)/runs)", [](const httplib::Request &, httplib::Response &res) {
-    res.set_content(run_json, "application/json");
-  });
+  stub.Post(R"(/threads/([^/]+)/runs)",
+            [](const httplib::Request &, httplib::Response &res) { res.set_content(run_json, "application/json"); });
   const int port = stub.bind_to_any_port("127.0.0.1");
   std::thread server([&] { stub.listen_after_bind(); });
   for (int i = 0; i < 1000 && !stub.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -96,8 +96,8 @@ int main(int argc, char **argv) {
   server.join();
 
   const double l = median(lib), b = median(bare);
-  std::printf("client overhead: %d sequential POST /threads/{id}/runs per round, %d rounds, median\n",
-              requests, rounds);
+  std::printf("client overhead: %d sequential POST /threads/{id}/runs per round, %d rounds, median\n", requests,
+              rounds);
   std::printf("  %-44s %10.0f req/s\n", "bare httplib::Client + nlohmann::json", b);
   std::printf("  %-44s %10.0f req/s  (%.2fx of bare)\n", "lgw::client runs().create", l, l / b);
   return 0;

@@ -12,7 +12,9 @@
 #               once, below the table) compiles the client for the whole program.
 #   round trip  bench/compile_cost/round_trip_baseline.cpp vs round_trip_with_library.cpp: the
 #               quick start's round trip (a webhook receiver, a run created with it as its
-#               webhook, waiting for the run's webhook), header-only.
+#               webhook, waiting for the run's webhook), header-only and with separate
+#               compilation. Goal: at most 1.25x. BEFORE=DIR adds the round trip with DIR's
+#               langgraph_webhooks.hpp, to measure a change in the same run.
 # Timing compiles only (-c); the programs are also linked once, outside the timing, so that
 # every file is known to build.
 #
@@ -65,7 +67,14 @@ rows=(
   "sep|with_library.cpp|$separate|one call, separate compilation|base"
   "rt_base|round_trip_baseline.cpp||round trip, httplib + json by hand|"
   "rt_lib|round_trip_with_library.cpp||round trip, header-only (default)|rt_base"
+  "rt_sep|round_trip_with_library.cpp|$separate|round trip, separate compilation|rt_base"
 )
+# BEFORE=DIR: also the round trip with DIR's langgraph_webhooks.hpp (an earlier version), so
+# that a change's effect is measured in the same run.
+if [ -n "${BEFORE:-}" ]; then
+  [ -f "$BEFORE/langgraph_webhooks.hpp" ] || { echo "compile_cost.sh: no langgraph_webhooks.hpp in $BEFORE" >&2; exit 2; }
+  rows+=("rt_before|round_trip_with_library.cpp|-I$(cd "$BEFORE" && pwd)|round trip, header-only, BEFORE|rt_base")
+fi
 
 version="$(echo '#include <httplib.h>' | "$cxx" -std=c++17 "${flags[@]}" -x c++ -E -dM - |
   awk '$2 == "CPPHTTPLIB_VERSION" { gsub(/"/, "", $3); print $3 }')"
@@ -97,7 +106,7 @@ for opt in -O0 -O2; do
     compared=""
     if [ -n "$vs" ]; then
       compared="$(ratio "${median[$vs]}" "$m")"
-      [ "$vs" = base ] && compared+=" $(goal "${median[$vs]}" "$m")"
+      case "$name" in lib | sep | rt_lib | rt_sep) compared+=" $(goal "${median[$vs]}" "$m")" ;; esac
     fi
     printf '  %-4s %-34s %6s ms %13s ms %7s ms  %s\n' "$opt" "$label" "$m" "$lo-$hi" "$w" "$compared"
   done
@@ -109,9 +118,9 @@ read -r c w <<<"$t"
 printf '  (separate compilation also compiles, once per program, the implementation unit: %s ms CPU, %s ms wall at -O2)\n' "$c" "$w"
 
 # Link the programs once (the -O2 objects), outside the timing.
-for name in base lib rt_base rt_lib sep; do
+for name in base lib rt_base rt_lib sep rt_sep; do
   objects=("$out/$name-O2.o")
-  [ "$name" = sep ] && objects+=("$out/impl.o")
+  if [ "$name" = sep ] || [ "$name" = rt_sep ]; then objects+=("$out/impl.o"); fi
   "$cxx" "${objects[@]}" -o "$out/$name" "${libs[@]}"
 done
-echo "  linked: baseline, with_library, round_trip_baseline, round_trip_with_library; with_library (separate) + the implementation unit"
+echo "  linked: baseline, with_library, round_trip_baseline, round_trip_with_library; with_library and round_trip_with_library (separate) + the implementation unit"

@@ -117,7 +117,8 @@ int run_bare(int port, const std::string &path, const sigset_t &stop) {
     validated.fetch_add(1, std::memory_order_relaxed);
     res.set_content(R"({"detail":"ok"})", "application/json");
   });
-  const int bound = port == 0 ? server.bind_to_any_port("127.0.0.1") : (server.bind_to_port("127.0.0.1", port) ? port : -1);
+  const int bound =
+      port == 0 ? server.bind_to_any_port("127.0.0.1") : (server.bind_to_port("127.0.0.1", port) ? port : -1);
   if (bound <= 0) {
     std::fprintf(stderr, "bare: cannot listen on 127.0.0.1:%d\n", port);
     return 1;
@@ -144,10 +145,14 @@ int main(int argc, char **argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (i + 1 >= argc) return usage();
-    if (a == "--receiver") receiver = argv[++i];
-    else if (a == "--port") port = std::atoi(argv[++i]);
-    else if (a == "--path") path = argv[++i];
-    else return usage();
+    if (a == "--receiver")
+      receiver = argv[++i];
+    else if (a == "--port")
+      port = std::atoi(argv[++i]);
+    else if (a == "--path")
+      path = argv[++i];
+    else
+      return usage();
   }
   const sigset_t stop = block_stop_signals();
   try {

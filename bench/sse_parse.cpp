@@ -16,8 +16,8 @@
 //     --chunk  feed size in bytes (default 16384)
 //     --seed   generator seed (default 42)
 //     --json   0 leaves out (c) and (d), for quick runs and profiling of the parser (default 1)
-#include "langgraph_webhooks.hpp"
 #include "../tests/splitmix.hpp"
+#include "langgraph_webhooks.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -39,11 +39,11 @@ namespace {
 using rng = splitmix;
 
 const char *const words[] = {
-    "the",     "weather",  "in",      "San",      "Francisco", "is",       "sunny",  "with",
-    "a",       "high",     "of",      "68",       "degrees",   "LangGraph", "agent",  "tool",
-    "call",    "result",   "search",  "returned", "documents", "about",    "graph",  "state",
-    "node",    "edge",     "stream",  "token",    "checkpoint", "thread",  "run",    "assistant",
-    "message", "summary:", "\\n\\n",  "\\\"quoted\\\"", "caf\\u00e9", "→",   "答案",   "— ok,",
+    "the",        "weather",    "in",        "San",     "Francisco", "is",      "sunny",    "with",   "a",
+    "high",       "of",         "68",        "degrees", "LangGraph", "agent",   "tool",     "call",   "result",
+    "search",     "returned",   "documents", "about",   "graph",     "state",   "node",     "edge",   "stream",
+    "token",      "checkpoint", "thread",    "run",     "assistant", "message", "summary:", "\\n\\n", "\\\"quoted\\\"",
+    "caf\\u00e9", "→",          "答案",      "— ok,",
 };
 
 void append_text(std::string &out, rng &r, std::size_t len) {
@@ -118,7 +118,8 @@ std::string payload_with(const std::string &event, rng &r, rng &words_rng, std::
     append_uuid(d, r);
     d += R"(","example":false,"tool_calls":[],"invalid_tool_calls":[],"usage_metadata":null,"tool_call_chunks":[]},)";
     d += R"({"langgraph_step":)" + std::to_string(r.between(1, 12));
-    d += R"(,"langgraph_node":"agent","langgraph_triggers":["start:agent"],"langgraph_path":["__pregel_pull","agent"],)";
+    d +=
+        R"(,"langgraph_node":"agent","langgraph_triggers":["start:agent"],"langgraph_path":["__pregel_pull","agent"],)";
     d += R"("langgraph_checkpoint_ns":"agent:)";
     append_uuid(d, r);
     d += R"(","checkpoint_ns":"agent:)";
@@ -354,11 +355,16 @@ int main(int argc, char **argv) {
       return 2;
     }
     const char *value = argv[++i];
-    if (!std::strcmp(flag, "--mb")) mb = number(flag, value);
-    else if (!std::strcmp(flag, "--reps")) reps = number(flag, value);
-    else if (!std::strcmp(flag, "--chunk")) chunk = number(flag, value);
-    else if (!std::strcmp(flag, "--seed")) seed = number(flag, value);
-    else if (!std::strcmp(flag, "--json") && (!std::strcmp(value, "0") || !std::strcmp(value, "1"))) json = *value == '1';
+    if (!std::strcmp(flag, "--mb"))
+      mb = number(flag, value);
+    else if (!std::strcmp(flag, "--reps"))
+      reps = number(flag, value);
+    else if (!std::strcmp(flag, "--chunk"))
+      chunk = number(flag, value);
+    else if (!std::strcmp(flag, "--seed"))
+      seed = number(flag, value);
+    else if (!std::strcmp(flag, "--json") && (!std::strcmp(value, "0") || !std::strcmp(value, "1")))
+      json = *value == '1';
     else {
       std::fprintf(stderr, "sse_parse: unknown flag or bad value: %s %s\n", flag, value);
       return 2;

@@ -21,7 +21,8 @@ int main(int argc, char **argv) {
     o.secret = "change-me";
     if (argc > 2) o.public_url = argv[2];
     lgw::webhook_server hooks(o);
-    hooks.on_event([](const lgw::webhook_event &e) { std::cout << "run " << e.run_id << ": " << e.status_text << '\n'; });
+    hooks.on_event(
+        [](const lgw::webhook_event &e) { std::cout << "run " << e.run_id << ": " << e.status_text << '\n'; });
     hooks.start();
     lgw::client client(url);
 

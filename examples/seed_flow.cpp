@@ -19,7 +19,8 @@ using nlohmann::json;
 namespace {
 
 int usage(const std::string &why) {
-  std::cerr << "seed_flow: " << why << "\nusage: seed_flow [--url URL] [--assistant ID] [--listen HOST:PORT] "
+  std::cerr << "seed_flow: " << why
+            << "\nusage: seed_flow [--url URL] [--assistant ID] [--listen HOST:PORT] "
                "[--public-url URL] [--timeout SECONDS]\n";
   return 64;
 }

@@ -27,9 +27,10 @@ int main(int argc, char **argv) {
 
     auto event = hooks.wait_for(out.run_id, std::chrono::seconds(30));
     if (!event) return std::cerr << "no webhook\n", 1;
-    std::cout << "webhook: run " << event->run_id << ' ' << event->status_text << ", "
-              << std::chrono::duration_cast<std::chrono::milliseconds>(*event->run_ended_at - *event->run_started_at).count()
-              << " ms\n";
+    std::cout
+        << "webhook: run " << event->run_id << ' ' << event->status_text << ", "
+        << std::chrono::duration_cast<std::chrono::milliseconds>(*event->run_ended_at - *event->run_started_at).count()
+        << " ms\n";
     return 0;
   } catch (const lgw::error &e) {
     std::cerr << e.what() << '\n';

@@ -7,8 +7,8 @@
 // --count, and stops cleanly on SIGINT or SIGTERM.
 #include "langgraph_webhooks.hpp"
 
-#include <csignal>
 #include <condition_variable>
+#include <csignal>
 #include <cstdlib>
 #include <iostream>
 #include <mutex>
@@ -34,12 +34,18 @@ int main(int argc, char **argv) {
       return 64;
     }
     const std::string value = argv[++i];
-    if (flag == "--host") o.host = value;
-    else if (flag == "--port") o.port = std::atoi(value.c_str());
-    else if (flag == "--path") o.path = value;
-    else if (flag == "--secret") o.secret = value;
-    else if (flag == "--max-body") o.max_body_bytes = std::strtoull(value.c_str(), nullptr, 10);
-    else if (flag == "--count") count = std::atol(value.c_str());
+    if (flag == "--host")
+      o.host = value;
+    else if (flag == "--port")
+      o.port = std::atoi(value.c_str());
+    else if (flag == "--path")
+      o.path = value;
+    else if (flag == "--secret")
+      o.secret = value;
+    else if (flag == "--max-body")
+      o.max_body_bytes = std::strtoull(value.c_str(), nullptr, 10);
+    else if (flag == "--count")
+      count = std::atol(value.c_str());
     else {
       std::cerr << "webhook_receiver: unknown option " << flag << '\n';
       return 64;
@@ -85,7 +91,7 @@ int main(int argc, char **argv) {
     done.wait(lock, [&] { return stop || (count > 0 && accepted >= count); });
     signalled = stop;
   }
-  hooks.stop(); // deliveries in progress finish first
+  hooks.stop();                                                  // deliveries in progress finish first
   if (!signalled) pthread_kill(waiter.native_handle(), SIGTERM); // wake the signal thread
   waiter.join();
   return 0;

@@ -25,7 +25,8 @@ namespace lgw = langgraph::webhooks;
 
 namespace {
 [[noreturn]] void fail(const char *what, std::string_view in) {
-  std::fprintf(stderr, "json_scanner fuzz: %s for input of %zu bytes: %.200s\n", what, in.size(), std::string(in).c_str());
+  std::fprintf(stderr, "json_scanner fuzz: %s for input of %zu bytes: %.200s\n", what, in.size(),
+               std::string(in).c_str());
   __builtin_trap();
 }
 } // namespace
@@ -38,8 +39,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *bytes, std::size_t siz
   const bool ok = scanner.scan([&](std::string_view key, std::size_t b, std::size_t e) {
     auto k = nlohmann::json::parse("\"" + std::string(key) + "\"", nullptr, false);
     auto v = nlohmann::json::parse(in.substr(b, e - b), nullptr, false);
-    if (k.is_discarded() || v.is_discarded()) bad_member = true;
-    else members.emplace(k.get<std::string>(), std::move(v));
+    if (k.is_discarded() || v.is_discarded())
+      bad_member = true;
+    else
+      members.emplace(k.get<std::string>(), std::move(v));
   });
   if (in.find('\0') != std::string_view::npos) {
     // nlohmann_json takes a NUL byte for the end of the input; JSON never has one

@@ -102,9 +102,9 @@ bool refusal_ok(const detail::http_refusal &r, std::initializer_list<int> of_thi
 
 struct connection {
   std::string_view stream;
-  std::size_t split = 0;     // end of the first read
-  std::size_t received = 0;  // bytes of `stream` received so far
-  std::string in;            // received and not used yet
+  std::size_t split = 0;    // end of the first read
+  std::size_t received = 0; // bytes of `stream` received so far
+  std::string in;           // received and not used yet
 
   // The next read: false when the peer sent everything (the connection ends).
   bool receive() {
@@ -136,10 +136,10 @@ bool same(const head_result &a, const head_result &b) {
 }
 
 std::string describe(const head_result &r) {
-  std::string s = r.state == head_state::complete   ? "complete"
-                  : r.state == head_state::refused ? "refused " + std::to_string(r.refusal.status) + " (" +
-                                                         r.refusal.reason + ")"
-                                                   : "incomplete";
+  std::string s = r.state == head_state::complete ? "complete"
+                  : r.state == head_state::refused
+                      ? "refused " + std::to_string(r.refusal.status) + " (" + r.refusal.reason + ")"
+                      : "incomplete";
   if (r.state == head_state::complete) {
     s += " size=" + std::to_string(r.size) + " minor=" + std::to_string(r.minor) + " " + show(r.req.method) + " " +
          show(r.req.target) + " fields=" + std::to_string(r.req.headers.size());
@@ -186,8 +186,7 @@ bool tchar_string(std::string_view s) {
 
 void check_head_shape(const head_result &r, std::string_view context) {
   if (r.state == head_state::refused) {
-    if (!refusal_ok(r.refusal, {400, 414, 431, 505}))
-      fail("head refusal status or reason", context, describe(r));
+    if (!refusal_ok(r.refusal, {400, 414, 431, 505})) fail("head refusal status or reason", context, describe(r));
     return;
   }
   if (r.state != head_state::complete) return;
@@ -224,9 +223,9 @@ bool same(const body_result &a, const body_result &b) {
 }
 
 std::string describe(const body_result &r) {
-  return "body=" + std::to_string(r.body.size()) + " bytes \"" + show(r.body) + "\" consumed=" +
-         std::to_string(r.consumed) + " done=" + std::to_string(r.done) + " refusal=" +
-         std::to_string(r.refusal.status) + " (" + r.refusal.reason + ")";
+  return "body=" + std::to_string(r.body.size()) + " bytes \"" + show(r.body) +
+         "\" consumed=" + std::to_string(r.consumed) + " done=" + std::to_string(r.done) +
+         " refusal=" + std::to_string(r.refusal.status) + " (" + r.refusal.reason + ")";
 }
 
 // Feeds `data` in pieces of `step` bytes (0: all at once), keeping what was not used.
@@ -301,7 +300,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *bytes, std::size_t siz
     const head_result whole = read_head_whole(left);
     const head_result bytewise = read_head_bytewise(left);
     if (!same(incremental, whole))
-      fail("head read in two reads differs from all at once", left, describe(incremental) + "\n  vs " + describe(whole));
+      fail("head read in two reads differs from all at once", left,
+           describe(incremental) + "\n  vs " + describe(whole));
     if (!same(bytewise, whole))
       fail("head read byte by byte differs from all at once", left, describe(bytewise) + "\n  vs " + describe(whole));
     check_head_shape(whole, left);
@@ -311,7 +311,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *bytes, std::size_t siz
 
     // The framing and the receiver's judgement, before any of the body is read.
     const detail::body_framing framing = detail::framing_of(req, reader.minor_version());
-    trace(framing.refusal ? "framing refused " + std::to_string(framing.refusal.status) + " (" + framing.refusal.reason + ")"
+    trace(framing.refusal
+              ? "framing refused " + std::to_string(framing.refusal.status) + " (" + framing.refusal.reason + ")"
           : framing.chunked ? "framing: chunked"
                             : "framing: length " + std::to_string(framing.length));
     if (framing.refusal) {
@@ -319,7 +320,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *bytes, std::size_t siz
         fail("framing refusal status or reason", left, std::to_string(framing.refusal.status));
       break;
     }
-    if (framing.chunked && (framing.length != 0 || reader.minor_version() != 1 || !req.header("Content-Length").empty()))
+    if (framing.chunked &&
+        (framing.length != 0 || reader.minor_version() != 1 || !req.header("Content-Length").empty()))
       fail("chunked framing of a head that cannot be chunked", left, describe(whole));
     if (!framing.chunked && req.header("Content-Length").empty() && framing.length != 0)
       fail("a length without Content-Length", left, describe(whole));
@@ -354,10 +356,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *bytes, std::size_t siz
       trace("chunked body: " + describe(got));
       const body_result all = decode(body_left, 0);
       if (!same(got, all))
-        fail("chunked body in two reads differs from all at once", body_left, describe(got) + "\n  vs " + describe(all));
+        fail("chunked body in two reads differs from all at once", body_left,
+             describe(got) + "\n  vs " + describe(all));
       const body_result one = decode(body_left, 1);
       if (!same(one, all))
-        fail("chunked body byte by byte differs from all at once", body_left, describe(one) + "\n  vs " + describe(all));
+        fail("chunked body byte by byte differs from all at once", body_left,
+             describe(one) + "\n  vs " + describe(all));
       if (!got.done) break; // refused, or the peer stopped sending
     } else {
       const std::size_t length = std::size_t(framing.length);

@@ -24,8 +24,8 @@
 #ifndef LANGGRAPH_WEBHOOKS_NO_HTTPLIB
 #define LANGGRAPH_WEBHOOKS_NO_HTTPLIB
 #endif
-#include "langgraph_webhooks.hpp"
 #include "../tests/splitmix.hpp"
+#include "langgraph_webhooks.hpp"
 
 #include <algorithm>
 #include <cstddef>
@@ -136,7 +136,8 @@ outcome reference(std::string_view in) {
   outcome out;
   static constexpr std::string_view bom = "\xEF\xBB\xBF";
   bool partial_bom = false;
-  if (in.substr(0, 3) == bom) in.remove_prefix(3);
+  if (in.substr(0, 3) == bom)
+    in.remove_prefix(3);
   else if (!in.empty() && in.size() < 3 && bom.substr(0, in.size()) == in) { // a BOM cut short
     in = {};
     partial_bom = true;
@@ -180,7 +181,10 @@ outcome reference(std::string_view in) {
       bool digits = !value.empty();
       std::uint64_t v = 0;
       for (char c : value) {
-        if (c < '0' || c > '9') { digits = false; break; }
+        if (c < '0' || c > '9') {
+          digits = false;
+          break;
+        }
         const std::uint64_t d = std::uint64_t(c - '0');
         v = v > (UINT64_MAX - d) / 10 ? UINT64_MAX : v * 10 + d; // strtoull saturates
       }
@@ -197,7 +201,8 @@ outcome reference(std::string_view in) {
 std::string show(std::string_view s) {
   std::string r;
   for (unsigned char c : s.substr(0, 200)) {
-    if (c >= 0x20 && c < 0x7f && c != '\\') r += char(c);
+    if (c >= 0x20 && c < 0x7f && c != '\\')
+      r += char(c);
     else {
       char buf[8];
       std::snprintf(buf, sizeof buf, "\\x%02x", c);
@@ -217,8 +222,8 @@ void describe(const char *name, const outcome &o) {
                  show(o.events[i].data).c_str(), show(o.events[i].id).c_str());
 }
 
-[[noreturn]] void mismatch(const char *what, const char *name_a, const outcome &a, const char *name_b,
-                           const outcome &b, const std::vector<std::size_t> *sizes = nullptr) {
+[[noreturn]] void mismatch(const char *what, const char *name_a, const outcome &a, const char *name_b, const outcome &b,
+                           const std::vector<std::size_t> *sizes = nullptr) {
   std::fprintf(stderr, "\nsse_parser fuzz: MISMATCH (%s)\n", what);
   describe(name_a, a);
   describe(name_b, b);
@@ -286,8 +291,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *bytes, std::size_t siz
   const outcome lc = run(in, mixed, limit);
   for (const outcome *o : {&lw, &lc})
     for (const parsed &e : o->events)
-      if (e.data.size() > limit) mismatch("event over max_event_bytes delivered", "one piece", lw, "chunks", lc, &mixed);
-  if (!lw.threw) expect_same("one piece", whole, "one piece, small limit", lw);
+      if (e.data.size() > limit)
+        mismatch("event over max_event_bytes delivered", "one piece", lw, "chunks", lc, &mixed);
+  if (!lw.threw)
+    expect_same("one piece", whole, "one piece, small limit", lw);
   else if (!is_prefix(lw.events, whole.events))
     mismatch("events before the size error", "one piece", whole, "one piece, small limit", lw);
   if (!lw.threw && !lc.threw) {

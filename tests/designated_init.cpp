@@ -27,8 +27,10 @@ template <class R> lgw::http_request sent(const R &r) {
     lgw::http_response res;
     res.status = 200;
     using T = typename R::response_type;
-    if constexpr (lgw::detail::is_vector<T>::value) res.body = "[]";
-    else if constexpr (!std::is_void_v<T> && !std::is_same_v<T, lgw::stream_result>) res.body = "{}";
+    if constexpr (lgw::detail::is_vector<T>::value)
+      res.body = "[]";
+    else if constexpr (!std::is_void_v<T> && !std::is_same_v<T, lgw::stream_result>)
+      res.body = "{}";
     return res;
   });
   lgw::basic_client<lgw::mock_client_transport> c(mock, "http://lg.test", quiet());
@@ -40,9 +42,7 @@ template <class R> lgw::http_request sent(const R &r) {
 }
 
 // The designated form and the assigned form of one request.
-template <class R> struct pair_of {
-  R designated, assigned;
-};
+template <class R> struct pair_of { R designated, assigned; };
 template <class R> pair_of<R> both() {
   static_assert(sizeof(R) == 0, "add a both<R>() for this request in tests/designated_init.cpp");
   return {};
@@ -58,7 +58,12 @@ template <> pair_of<lgw::create_run_request> both() {
   a.input = input;
   a.webhook = hook;
   a.stream_mode = {lgw::stream_mode::values};
-  return {{.thread_id = "t-1", .assistant_id = "agent", .input = input, .webhook = hook, .stream_mode = {lgw::stream_mode::values}}, a};
+  return {{.thread_id = "t-1",
+           .assistant_id = "agent",
+           .input = input,
+           .webhook = hook,
+           .stream_mode = {lgw::stream_mode::values}},
+          a};
 }
 template <> pair_of<lgw::stream_run_request> both() {
   lgw::stream_run_request a;
@@ -67,7 +72,10 @@ template <> pair_of<lgw::stream_run_request> both() {
   a.webhook = hook;
   a.on_disconnect = lgw::on_disconnect::cancel;
   a.stream_resumable = true;
-  return {{.thread_id = "t-1", .assistant_id = "agent", .webhook = hook, .on_disconnect = lgw::on_disconnect::cancel,
+  return {{.thread_id = "t-1",
+           .assistant_id = "agent",
+           .webhook = hook,
+           .on_disconnect = lgw::on_disconnect::cancel,
            .stream_resumable = true},
           a};
 }
@@ -77,7 +85,9 @@ template <> pair_of<lgw::wait_run_request> both() {
   a.assistant_id = "agent";
   a.command = {{"resume", "yes"}};
   a.multitask_strategy = lgw::multitask_strategy::enqueue;
-  return {{.thread_id = "t-1", .assistant_id = "agent", .command = {{"resume", "yes"}},
+  return {{.thread_id = "t-1",
+           .assistant_id = "agent",
+           .command = {{"resume", "yes"}},
            .multitask_strategy = lgw::multitask_strategy::enqueue},
           a};
 }
@@ -131,7 +141,10 @@ template <> pair_of<lgw::create_cron_request> both() {
   a.schedule = "0 9 * * 1";
   a.webhook = hook;
   a.on_run_completed = lgw::on_run_completed::keep;
-  return {{.assistant_id = "agent", .schedule = "0 9 * * 1", .webhook = hook, .on_run_completed = lgw::on_run_completed::keep},
+  return {{.assistant_id = "agent",
+           .schedule = "0 9 * * 1",
+           .webhook = hook,
+           .on_run_completed = lgw::on_run_completed::keep},
           a};
 }
 template <> pair_of<lgw::search_crons_request> both() {

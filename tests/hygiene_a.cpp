@@ -9,7 +9,8 @@ namespace lgw = langgraph::webhooks;
 std::string hygiene_b_body();
 
 static_assert(LANGGRAPH_WEBHOOKS_VERSION >= 100, "version macros usable in #if");
-#if LANGGRAPH_WEBHOOKS_VERSION != LANGGRAPH_WEBHOOKS_VERSION_MAJOR * 10000 + LANGGRAPH_WEBHOOKS_VERSION_MINOR * 100 + LANGGRAPH_WEBHOOKS_VERSION_PATCH
+#if LANGGRAPH_WEBHOOKS_VERSION != LANGGRAPH_WEBHOOKS_VERSION_MAJOR * 10000 + LANGGRAPH_WEBHOOKS_VERSION_MINOR * 100 +  \
+                                      LANGGRAPH_WEBHOOKS_VERSION_PATCH
 #error "version macros disagree"
 #endif
 

@@ -17,20 +17,13 @@ const char *const run_json = R"({"run_id":"1ef-run","thread_id":"1ef-thread","as
   "created_at":"2025-06-01T10:00:00.123Z","updated_at":"2025-06-01T10:00:00.123Z",
   "status":"pending","metadata":{},"kwargs":{"webhook":"http://h"},"multitask_strategy":"reject"})";
 
-lgw::create_run_request a_run() {
-  lgw::create_run_request r;
-  r.thread_id = "1ef-thread";
-  r.assistant_id = "agent";
-  return r;
-}
-
 } // namespace
 
 TEST_CASE("a created run is parsed, with the raw JSON kept") {
   lgw::mock_client_transport mock;
   mock.respond(200, run_json, {{"Content-Location", "/threads/1ef-thread/runs/1ef-run"}});
   test::mock_client client(mock, "http://lg.test", test::no_key());
-  lgw::run r = client.runs().create(a_run());
+  lgw::run r = client.runs().create(test::a_run());
   CHECK(r.run_id == "1ef-run");
   CHECK(r.thread_id == "1ef-thread");
   CHECK(r.status == lgw::run_status::pending);
@@ -57,8 +50,7 @@ TEST_CASE("every error status maps to its kind, with endpoint, status and server
       {409, lgw::error_kind::conflict,
        R"({"detail":"Thread is already running a task. Wait for it to finish or choose a different multitask strategy."})",
        "Thread is already running a task. Wait for it to finish or choose a different multitask strategy."},
-      {422, lgw::error_kind::unprocessable_entity, R"({"error":"Webhook must use https"})",
-       "Webhook must use https"},
+      {422, lgw::error_kind::unprocessable_entity, R"({"error":"Webhook must use https"})", "Webhook must use https"},
       {429, lgw::error_kind::rate_limited, R"({"error":{"message":"slow down"}})", "slow down"},
       {500, lgw::error_kind::server_error, "Internal Server Error", "Internal Server Error"},
       {503, lgw::error_kind::server_error, "", ""},
@@ -72,7 +64,7 @@ TEST_CASE("every error status maps to its kind, with endpoint, status and server
     lgw::client_options o = test::no_key();
     o.retry.max_retries = 0;
     test::mock_client client(mock, "http://lg.test", o);
-    lgw::error e = test::error_of([&] { client.runs().create(a_run()); });
+    lgw::error e = test::error_of([&] { client.runs().create(test::a_run()); });
     CHECK(e.kind() == row.kind);
     CHECK(e.status() == row.status);
     CHECK(e.endpoint() == "POST /threads/1ef-thread/runs");
@@ -87,9 +79,11 @@ TEST_CASE("every error status maps to its kind, with endpoint, status and server
 
 TEST_CASE("the JS server's zod validation body yields a readable message") {
   lgw::mock_client_transport mock;
-  mock.respond(400, R"({"success":false,"error":{"issues":[{"code":"invalid_type","path":["assistant_id"],"message":"Required"}],"name":"ZodError"}})");
+  mock.respond(
+      400,
+      R"({"success":false,"error":{"issues":[{"code":"invalid_type","path":["assistant_id"],"message":"Required"}],"name":"ZodError"}})");
   test::mock_client client(mock, "http://lg.test", test::no_key());
-  lgw::error e = test::error_of([&] { client.runs().create(a_run()); });
+  lgw::error e = test::error_of([&] { client.runs().create(test::a_run()); });
   CHECK(e.kind() == lgw::error_kind::bad_request);
   CHECK(e.message().find("assistant_id") != std::string::npos);
   CHECK(e.message().find("Required") != std::string::npos);
@@ -99,11 +93,10 @@ TEST_CASE("transport failures become errors of their kind, naming the endpoint")
   lgw::mock_client_transport mock;
   mock.fail(lgw::error_kind::timeout, "no data for 300000 ms (read timeout)", true);
   test::mock_client client(mock, "http://lg.test", test::no_key());
-  lgw::error e = test::error_of([&] { client.runs().create(a_run()); });
+  lgw::error e = test::error_of([&] { client.runs().create(test::a_run()); });
   CHECK(e.kind() == lgw::error_kind::timeout);
   CHECK(e.status() == 0);
-  CHECK(std::string(e.what()) ==
-        "POST /threads/1ef-thread/runs: timeout: no data for 300000 ms (read timeout)");
+  CHECK(std::string(e.what()) == "POST /threads/1ef-thread/runs: timeout: no data for 300000 ms (read timeout)");
   CHECK(mock.requests().size() == 1); // sent and not idempotent: not repeated
 }
 
@@ -120,7 +113,7 @@ TEST_CASE("retries: a request that never left is repeated with growing back-off"
       .fail(lgw::error_kind::connection, "could not connect", false)
       .respond(200, run_json);
   test::mock_client client(mock, "http://lg.test", o);
-  CHECK(client.runs().create(a_run()).run_id == "1ef-run");
+  CHECK(client.runs().create(test::a_run()).run_id == "1ef-run");
   CHECK(mock.requests().size() == 4);
   CHECK(delays == std::vector<milliseconds>{milliseconds(100), milliseconds(200), milliseconds(250)});
 }
@@ -135,7 +128,7 @@ TEST_CASE("retries: jitter keeps each delay within [1 - jitter, 1] of the expone
   lgw::mock_client_transport mock;
   mock.fail_from_call(1, lgw::error_kind::connection, "could not connect", false);
   test::mock_client client(mock, "http://lg.test", o);
-  lgw::error e = test::error_of([&] { client.runs().create(a_run()); });
+  lgw::error e = test::error_of([&] { client.runs().create(test::a_run()); });
   CHECK(e.kind() == lgw::error_kind::connection);
   CHECK(mock.requests().size() == 5);
   REQUIRE(delays.size() == 4);
@@ -158,14 +151,13 @@ TEST_CASE("retries: 5xx and broken connections only for idempotent requests") {
     lgw::mock_client_transport mock;
     mock.respond(503, "busy").respond(200, run_json);
     test::mock_client client(mock, "http://lg.test", test::no_key());
-    lgw::error e = test::error_of([&] { client.runs().create(a_run()); });
+    lgw::error e = test::error_of([&] { client.runs().create(test::a_run()); });
     CHECK(e.kind() == lgw::error_kind::server_error);
     CHECK(mock.requests().size() == 1);
   }
   {
     lgw::mock_client_transport mock;
-    mock.fail(lgw::error_kind::connection, "connection closed while reading", true)
-        .respond(200, run_json);
+    mock.fail(lgw::error_kind::connection, "connection closed while reading", true).respond(200, run_json);
     test::mock_client client(mock, "http://lg.test", test::no_key());
     CHECK(client.runs().get("t", "r").run_id == "1ef-run");
     CHECK(mock.requests().size() == 2);
@@ -188,7 +180,7 @@ TEST_CASE("retries: 429 is repeated even for run creation, honouring Retry-After
       .respond(429, R"({"detail":"rate"})", {{"Retry-After", "60"}})
       .respond(200, run_json);
   test::mock_client client(mock, "http://lg.test", o);
-  CHECK(client.runs().create(a_run()).status == lgw::run_status::pending);
+  CHECK(client.runs().create(test::a_run()).status == lgw::run_status::pending);
   CHECK(delays == std::vector<milliseconds>{milliseconds(2000), milliseconds(5000)});
 }
 
@@ -213,8 +205,7 @@ TEST_CASE("retries: the last error is reported after max_retries, and 0 disables
 TEST_CASE("wait: keep-alive newlines, text/plain, and ids from Content-Location") {
   lgw::mock_client_transport mock;
   mock.respond_chunked(200, {"\n", "\n", "\n{\"messages\":[{\"type\":\"ai\",", "\"content\":\"echo: hi\"}]}"},
-                       {{"Content-Type", "text/plain;charset=UTF-8"},
-                        {"Content-Location", "/threads/t-9/runs/r-7"}});
+                       {{"Content-Type", "text/plain;charset=UTF-8"}, {"Content-Location", "/threads/t-9/runs/r-7"}});
   test::mock_client client(mock, "http://lg.test", test::no_key());
   lgw::wait_run_request w;
   w.thread_id = "t-9";
@@ -279,7 +270,7 @@ TEST_CASE("malformed answers are invalid_response, never a crash") {
     lgw::mock_client_transport mock;
     mock.respond(200, body);
     test::mock_client client(mock, "http://lg.test", test::no_key());
-    lgw::error e = test::error_of([&] { client.runs().create(a_run()); });
+    lgw::error e = test::error_of([&] { client.runs().create(test::a_run()); });
     CHECK(e.kind() == lgw::error_kind::invalid_response);
     CHECK(e.body() == body);
     CHECK(e.endpoint() == "POST /threads/1ef-thread/runs");
@@ -383,9 +374,8 @@ TEST_CASE("perform with a chunk callback: streamed 2xx bodies, collected error b
   CHECK(seen == "abc");
   CHECK(res.status == 200);
 
-  lgw::error e = test::error_of([&] {
-    client.perform(req, true, [&](const lgw::http_response &, std::string_view) { return true; });
-  });
+  lgw::error e = test::error_of(
+      [&] { client.perform(req, true, [&](const lgw::http_response &, std::string_view) { return true; }); });
   CHECK(e.kind() == lgw::error_kind::not_found);
   CHECK(e.message() == "Run not found");
 
@@ -462,7 +452,8 @@ TEST_CASE("server info: crons flag") {
 
 TEST_CASE("threads and crons views parse their responses") {
   lgw::mock_client_transport mock;
-  mock.respond(200, R"({"thread_id":"9dde5490-2b67-47c8-aa14-4bfec88af217","created_at":"2024-08-30T23:07:38.242730+00:00",
+  mock.respond(200,
+               R"({"thread_id":"9dde5490-2b67-47c8-aa14-4bfec88af217","created_at":"2024-08-30T23:07:38.242730+00:00",
       "updated_at":"2024-08-30T23:07:38.242730+00:00","metadata":{},"status":"idle","config":{},"values":null})")
       .respond(200, R"({"cron_id":"c1","assistant_id":null,"thread_id":"t","schedule":"* * * * *","end_time":null,
       "next_run_date":"2026-01-01T00:01:00+00:00","payload":{"webhook":"http://h"},"enabled":true,

@@ -17,13 +17,6 @@ constexpr std::size_t mib = std::size_t(1) << 20;
 
 std::string deep(std::size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); }
 
-lgw::create_run_request create_req() {
-  lgw::create_run_request r;
-  r.thread_id = "t-1";
-  r.assistant_id = "agent";
-  return r;
-}
-
 } // namespace
 
 TEST_CASE("client: JSON nested past max_json_depth is invalid_response wherever it comes from, never a crash") {
@@ -32,7 +25,7 @@ TEST_CASE("client: JSON nested past max_json_depth is invalid_response wherever 
     lgw::mock_client_transport mock;
     mock.respond(200, R"({"run_id":"r","kwargs":)" + too_deep + "}");
     test::mock_client c(mock, "http://lg.test", test::no_key());
-    auto e = test::error_of([&] { c.runs().create(create_req()); });
+    auto e = test::error_of([&] { c.runs().create(test::a_run("t-1")); });
     CHECK(e.kind() == lgw::error_kind::invalid_response);
     CHECK(e.message().find("nested more than 256 levels deep") != std::string::npos);
   }
@@ -55,7 +48,7 @@ TEST_CASE("client: JSON nested past max_json_depth is invalid_response wherever 
     lgw::mock_client_transport mock;
     mock.respond(422, R"({"detail":)" + too_deep + "}");
     test::mock_client c(mock, "http://lg.test", test::no_key());
-    auto e = test::error_of([&] { c.runs().create(create_req()); });
+    auto e = test::error_of([&] { c.runs().create(test::a_run("t-1")); });
     CHECK(e.kind() == lgw::error_kind::unprocessable_entity);
     CHECK(e.message().size() <= 2100);
   }
@@ -63,7 +56,9 @@ TEST_CASE("client: JSON nested past max_json_depth is invalid_response wherever 
     for (const char *event : {"error", "values"}) {
       CAPTURE(event);
       lgw::mock_client_transport mock;
-      mock.respond_chunked(200, {"event: metadata\ndata: {\"run_id\":\"r\"}\n\n", std::string("event: ") + event + "\ndata: " + too_deep + "\n\n"},
+      mock.respond_chunked(200,
+                           {"event: metadata\ndata: {\"run_id\":\"r\"}\n\n",
+                            std::string("event: ") + event + "\ndata: " + too_deep + "\n\n"},
                            {{"Content-Type", "text/event-stream"}});
       test::mock_client c(mock, "http://lg.test", test::no_key());
       lgw::stream_run_request s;
@@ -79,10 +74,11 @@ TEST_CASE("client: JSON nested past max_json_depth is invalid_response wherever 
     lgw::client_options o = test::no_key();
     o.max_json_depth = 8;
     lgw::mock_client_transport mock;
-    mock.respond(200, R"({"run_id":"r","kwargs":)" + deep(7) + "}").respond(200, R"({"run_id":"r","kwargs":)" + deep(8) + "}");
+    mock.respond(200, R"({"run_id":"r","kwargs":)" + deep(7) + "}")
+        .respond(200, R"({"run_id":"r","kwargs":)" + deep(8) + "}");
     test::mock_client c(mock, "http://lg.test", o);
-    CHECK(c.runs().create(create_req()).run_id == "r");
-    CHECK(test::error_of([&] { c.runs().create(create_req()); }).kind() == lgw::error_kind::invalid_response);
+    CHECK(c.runs().create(test::a_run("t-1")).run_id == "r");
+    CHECK(test::error_of([&] { c.runs().create(test::a_run("t-1")); }).kind() == lgw::error_kind::invalid_response);
   }
 }
 
@@ -99,7 +95,8 @@ TEST_CASE("client: a response over max_response_bytes is refused as it arrives; 
     w.assistant_id = "agent";
     auto e = test::error_of([&] { c.runs().wait(w); });
     CHECK(e.kind() == lgw::error_kind::invalid_response);
-    CHECK(std::string(e.what()).find("larger than 1048576 bytes (client_options::max_response_bytes)") != std::string::npos);
+    CHECK(std::string(e.what()).find("larger than 1048576 bytes (client_options::max_response_bytes)") !=
+          std::string::npos);
     CHECK(mock.stopped_reads() == 1); // it stopped reading there
   }
   SUBCASE("an error body of 256 MB") {
@@ -108,7 +105,7 @@ TEST_CASE("client: a response over max_response_bytes is refused as it arrives; 
     for (int i = 0; i < 16; ++i) chunks.push_back(std::string(16 * mib, ' ')); // delivered only if read
     mock.respond_chunked(409, chunks);
     test::mock_client c(mock, "http://lg.test", o);
-    auto e = test::error_of([&] { c.runs().create(create_req()); });
+    auto e = test::error_of([&] { c.runs().create(test::a_run("t-1")); });
     CHECK(e.kind() == lgw::error_kind::conflict);
     CHECK(e.body().size() == 64 << 10);
     CHECK(mock.stopped_reads() == 1);
@@ -125,7 +122,7 @@ TEST_CASE("client: Retry-After saturates and stays within max_backoff") {
       .respond(429, "slow down", {{"Retry-After", "Wed, 21 Oct 2037 07:28:00 GMT"}})
       .respond(200, R"({"run_id":"r"})");
   test::mock_client c(mock, "http://lg.test", o);
-  CHECK(c.runs().create(create_req()).run_id == "r");
+  CHECK(c.runs().create(test::a_run("t-1")).run_id == "r");
   REQUIRE(delays.size() == 3);
   CHECK(delays[0] == 8000ms);
   CHECK(delays[1] == 2000ms);
@@ -141,7 +138,7 @@ TEST_CASE("client: call_timeout bounds a whole call, retries and back-off includ
   lgw::mock_client_transport mock;
   mock.fail(lgw::error_kind::connection, "refused", false).respond(200, R"({"run_id":"r"})");
   test::mock_client c(mock, "http://lg.test", o);
-  auto e = test::error_of([&] { c.runs().create(create_req()); });
+  auto e = test::error_of([&] { c.runs().create(test::a_run("t-1")); });
   CHECK(e.kind() == lgw::error_kind::timeout);
   CHECK(e.message().find("call_timeout (100 ms)") != std::string::npos);
   CHECK(delays.empty()); // it did not sleep past the deadline first
@@ -163,10 +160,11 @@ TEST_CASE("client over sockets: endless response headers are cut at a bound, mem
   const long before = test::rss_kib();
   test::reset_peak_rss();
   const auto t0 = std::chrono::steady_clock::now();
-  auto e = test::error_of([&] { c.runs().create(create_req()); });
+  auto e = test::error_of([&] { c.runs().create(test::a_run("t-1")); });
   const long took = test::ms_since(t0);
   const long grown = test::peak_rss_kib() - before;
-  MESSAGE("endless headers: " << std::string(e.what()) << " after " << took << " ms, peak RSS +" << grown / 1024 << " MiB");
+  MESSAGE("endless headers: " << std::string(e.what()) << " after " << took << " ms, peak RSS +" << grown / 1024
+                              << " MiB");
   CHECK((e.kind() == lgw::error_kind::invalid_response || e.kind() == lgw::error_kind::connection));
   CHECK(grown < 24 * 1024 * test::memory_factor);
   CHECK(took < 5000 * test::slowdown);
@@ -189,7 +187,7 @@ TEST_CASE("client over sockets: huge bodies are not held: an error body, a /wait
   lgw::client c(server.url(), o);
   const long before = test::rss_kib();
   test::reset_peak_rss();
-  auto e500 = test::error_of([&] { c.runs().create(create_req()); });
+  auto e500 = test::error_of([&] { c.runs().create(test::a_run("t-1")); });
   CHECK(e500.kind() == lgw::error_kind::server_error);
   CHECK(e500.message().rfind("overloaded", 0) == 0);
   lgw::wait_run_request w;
@@ -206,7 +204,8 @@ TEST_CASE("client over sockets: call_timeout ends answers that trickle, in the h
   for (bool in_head : {true, false}) {
     CAPTURE(in_head);
     test::hostile_server server([in_head](int fd, const std::atomic<bool> &stopping) {
-      if (!in_head && !test::send_all(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n"))
+      if (!in_head &&
+          !test::send_all(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n"))
         return;
       for (int i = 0; i < 100 && !stopping; ++i) {
         if (!test::send_all(fd, in_head ? "X" : "\n")) return; // one byte every 100 ms: never silent for long
@@ -239,7 +238,7 @@ TEST_CASE("client over sockets: without call_timeout, read_timeout still ends a 
   o.retry.max_retries = 0;
   o.read_timeout = 500ms;
   lgw::client c(server.url(), o);
-  auto e = test::error_of([&] { c.runs().create(create_req()); });
+  auto e = test::error_of([&] { c.runs().create(test::a_run("t-1")); });
   CHECK(e.kind() == lgw::error_kind::timeout);
 }
 
@@ -256,7 +255,7 @@ TEST_CASE("client over sockets (cpp-httplib 0.11): a long status line is refused
   lgw::client_options o = test::no_key();
   o.retry.max_retries = 0;
   lgw::client c(server.url(), o);
-  auto e = test::error_of([&] { c.runs().create(create_req()); });
+  auto e = test::error_of([&] { c.runs().create(test::a_run("t-1")); });
   CHECK(e.kind() == lgw::error_kind::invalid_response);
   CHECK(e.message().find("status line longer than 1024 bytes") != std::string::npos);
 }
@@ -274,7 +273,7 @@ TEST_CASE("client over sockets: an endless chunk-size line is refused, memory st
   lgw::client c(server.url(), o);
   const long before = test::rss_kib();
   test::reset_peak_rss();
-  auto e = test::error_of([&] { c.runs().create(create_req()); });
+  auto e = test::error_of([&] { c.runs().create(test::a_run("t-1")); });
   const long grown = test::peak_rss_kib() - before;
   MESSAGE("endless chunk-size line: " << std::string(e.what()) << "; peak RSS +" << grown / 1024 << " MiB");
   CHECK((e.kind() == lgw::error_kind::invalid_response || e.kind() == lgw::error_kind::connection));
@@ -312,18 +311,18 @@ TEST_CASE("client over sockets: call_timeout covers the connect, and one stuck c
   lgw::error_kind kind = lgw::error_kind::connection;
   std::thread a_call([&] {
     const auto t0 = std::chrono::steady_clock::now();
-    kind = test::error_of([&] { stuck.runs().create(create_req()); }).kind();
+    kind = test::error_of([&] { stuck.runs().create(test::a_run("t-1")); }).kind();
     took_stuck = test::ms_since(t0);
   });
   std::this_thread::sleep_for(100ms);
   const auto t1 = std::chrono::steady_clock::now();
-  CHECK(fine.runs().create(create_req()).run_id == "r");
+  CHECK(fine.runs().create(test::a_run("t-1")).run_id == "r");
   took_fine = test::ms_since(t1);
   a_call.join();
   for (int f : fillers) ::close(f);
   ::close(l);
-  MESSAGE("a connect that never completes, call_timeout 1 s: ended after " << took_stuck << " ms; a call elsewhere took "
-                                                                          << took_fine << " ms meanwhile");
+  MESSAGE("a connect that never completes, call_timeout 1 s: ended after "
+          << took_stuck << " ms; a call elsewhere took " << took_fine << " ms meanwhile");
   CHECK(kind == lgw::error_kind::timeout);
   CHECK(took_stuck < 1000 + 1000 * test::slowdown);
   CHECK(took_fine < 500 * test::slowdown);

@@ -269,10 +269,10 @@ TEST_CASE("http1: a head split at every byte position reads as the whole one") {
       "POST /hook?token=t HTTP/1.1\r\nHost: h\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\n{}",
       "POST /hook HTTP/1.0\nA:  b \nC:\td\n\nrest",
       "\r\n\nGET / HTTP/1.1\r\nX: 1\r\n\r\nGET /next HTTP/1.1\r\n\r\n",
-      "GET / HTTP/1.1\r\nX: a\r\n folded\r\n\r\n",   // refused: obs-fold
-      "GET / HTTP/1.1\r\nX: a\rb\r\n\r\n",           // refused: bare CR
-      "GET / HTTP/2.0\r\n\r\n",                       // refused: 505
-      "GET / HTTP/1.1\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n", // refused below: too many fields
+      "GET / HTTP/1.1\r\nX: a\r\n folded\r\n\r\n",          // refused: obs-fold
+      "GET / HTTP/1.1\r\nX: a\rb\r\n\r\n",                  // refused: bare CR
+      "GET / HTTP/2.0\r\n\r\n",                             // refused: 505
+      "GET / HTTP/1.1\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n",     // refused below: too many fields
       "GET /" + std::string(80, 'a') + " HTTP/1.1\r\n\r\n", // refused below: request line too long
   };
   for (const std::string &in : inputs) {
@@ -475,28 +475,28 @@ TEST_CASE("http1: a bare CR anywhere in the head is refused 400") {
 
 TEST_CASE("http1: malformed request lines are refused 400") {
   const std::vector<std::string> lines{
-      "GET",                        // one part
-      "GET /",                      // no version
-      "GET / ",                     // empty version
-      " / HTTP/1.1",                // no method
-      "GET  HTTP/1.1",              // no target
-      "GET  / HTTP/1.1",            // two spaces
-      " GET / HTTP/1.1",            // leading space
-      "GET / HTTP/1.1 ",            // trailing space
-      "GET\t/\tHTTP/1.1",           // tabs are not separators
-      "G(T / HTTP/1.1",             // not a token
-      "GE\"T / HTTP/1.1",           // not a token
-      "G\xC3\x89T / HTTP/1.1",      // not a token
-      "GET /a b HTTP/1.1",          // a space in the target
-      "GET /a\x01 HTTP/1.1",        // a control character in the target
-      "GET /a\x7f HTTP/1.1",        // DEL in the target
-      "GET /\xC3\xA9 HTTP/1.1",     // non-ASCII in the target
-      "GET /\tx HTTP/1.1",          // HTAB in the target
-      "GET / http/1.1",             // lower-case version
-      "GET / HTTP/11",              // no dot
-      "GET / HTTP/1.1.1",           // too long
-      "GET / HTTP/1",               // too short
-      "GET / HTTPS/1.1",            // wrong protocol
+      "GET",                    // one part
+      "GET /",                  // no version
+      "GET / ",                 // empty version
+      " / HTTP/1.1",            // no method
+      "GET  HTTP/1.1",          // no target
+      "GET  / HTTP/1.1",        // two spaces
+      " GET / HTTP/1.1",        // leading space
+      "GET / HTTP/1.1 ",        // trailing space
+      "GET\t/\tHTTP/1.1",       // tabs are not separators
+      "G(T / HTTP/1.1",         // not a token
+      "GE\"T / HTTP/1.1",       // not a token
+      "G\xC3\x89T / HTTP/1.1",  // not a token
+      "GET /a b HTTP/1.1",      // a space in the target
+      "GET /a\x01 HTTP/1.1",    // a control character in the target
+      "GET /a\x7f HTTP/1.1",    // DEL in the target
+      "GET /\xC3\xA9 HTTP/1.1", // non-ASCII in the target
+      "GET /\tx HTTP/1.1",      // HTAB in the target
+      "GET / http/1.1",         // lower-case version
+      "GET / HTTP/11",          // no dot
+      "GET / HTTP/1.1.1",       // too long
+      "GET / HTTP/1",           // too short
+      "GET / HTTPS/1.1",        // wrong protocol
   };
   for (const std::string &line : lines) {
     CAPTURE(line);
@@ -510,7 +510,8 @@ TEST_CASE("http1: other major versions are refused 505, a later HTTP/1.x is serv
   CHECK(refusal_of("GET / HTTP/0.9\r\n\r\n") == 505);
   CHECK(read_head("GET / HTTP/1.2\r\n\r\n").minor == 1); // RFC 9110 §2.5
   CHECK(read_head("GET / HTTP/1.9\r\n\r\n").minor == 1);
-  for (const char *bad : {"GET / HTTP/x.y\r\n\r\n", "GET / HTTP/1.\r\n\r\n", "GET / HTTP/11.1\r\n\r\n", "GET / http/1.1\r\n\r\n"}) {
+  for (const char *bad :
+       {"GET / HTTP/x.y\r\n\r\n", "GET / HTTP/1.\r\n\r\n", "GET / HTTP/11.1\r\n\r\n", "GET / http/1.1\r\n\r\n"}) {
     CAPTURE(bad);
     CHECK(refusal_of(bad) == 400);
   }
@@ -554,8 +555,8 @@ TEST_CASE("http1: Content-Length gives the body length; a list of equal values i
 }
 
 TEST_CASE("http1: different or invalid Content-Length values are refused 400") {
-  for (const char *bad : {"5, 6", "6,5", "5, 5, 6", "", " ", "abc", "-1", "+5", "5 5", "0x10", "1e3", "5,", ",5",
-                          "5;", "\xEF\xBC\x95"}) {
+  for (const char *bad :
+       {"5, 6", "6,5", "5, 5, 6", "", " ", "abc", "-1", "+5", "5 5", "0x10", "1e3", "5,", ",5", "5;", "\xEF\xBC\x95"}) {
     CAPTURE(bad);
     const auto f = framing({{"Content-Length", bad}});
     CHECK(f.refusal.status == 400);
@@ -581,7 +582,8 @@ TEST_CASE("http1: a huge Content-Length saturates instead of overflowing") {
 }
 
 TEST_CASE("http1: Transfer-Encoding chunked, in any case and with OWS, is a chunked body") {
-  for (const char *te : {"chunked", "Chunked", "CHUNKED", " chunked ", "\tchunked", "chunked,", ", chunked", ",,chunked, "}) {
+  for (const char *te :
+       {"chunked", "Chunked", "CHUNKED", " chunked ", "\tchunked", "chunked,", ", chunked", ",,chunked, "}) {
     CAPTURE(te);
     const auto f = framing({{"Transfer-Encoding", te}});
     CHECK(f.chunked);
@@ -723,8 +725,8 @@ TEST_CASE("http1: a chunked body split at every byte position decodes as the who
       "3\nabc\n0\n\nGET / HTTP/1.1\r\n\r\n",
       "1\r\n\r\r\n2\r\n\r\n\r\n0\r\n\r\n", // data that looks like line ends
       "A\r\n0123456789\r\n0\r\n\r\n",
-      "5\r\nhelloX\r\n",     // refused: no CRLF after the data
-      "zz\r\n",              // refused: not hex
+      "5\r\nhelloX\r\n",                                 // refused: no CRLF after the data
+      "zz\r\n",                                          // refused: not hex
       "40\r\n" + std::string(64, 'd') + "\r\n0\r\n\r\n", // refused below: over the body limit
   };
   for (const std::string &in : inputs) {
@@ -866,7 +868,7 @@ TEST_CASE("http1: chunk framing beyond the body limit (a flood of tiny chunks) i
 
 TEST_CASE("http1: a chunk size that is not hex is refused 400") {
   for (const std::string &bad : std::vector<std::string>{"g\r\n", "\r\n", "\n", "-1\r\n", " 5\r\n", "5x\r\n", "0x5\r\n",
-                                                       "5 x\r\n", "5,\r\n", "+5\r\n", "\xC3\xA9\r\n", "5\x00\r\n"s}) {
+                                                         "5 x\r\n", "5,\r\n", "+5\r\n", "\xC3\xA9\r\n", "5\x00\r\n"s}) {
     CAPTURE(bad);
     const chunked_result r = decode(bad + "hello\r\n0\r\n\r\n");
     CHECK(r.status == 400);
@@ -893,10 +895,11 @@ TEST_CASE("http1: pipelined requests read from bytes reach the receiver") {
     chunked += std::to_string(piece.size()) + "\r\n" + piece + "\r\n";
   }
   const std::string stream = "POST /hook?token=s3cr3t HTTP/1.1\r\nContent-Type: text/plain;charset=UTF-8\r\n"
-                             "Content-Length: " + std::to_string(first_payload.size()) + "\r\n\r\n" + first_payload +
+                             "Content-Length: " +
+                             std::to_string(first_payload.size()) + "\r\n\r\n" + first_payload +
                              "POST /hook HTTP/1.1\r\nAuthorization: Bearer s3cr3t\r\nTransfer-Encoding: chunked\r\n"
-                             "Connection: close\r\n\r\n" + chunked + "0\r\n\r\n" +
-                             "POST /other HTTP/1.1\r\n\r\n";
+                             "Connection: close\r\n\r\n" +
+                             chunked + "0\r\n\r\n" + "POST /other HTTP/1.1\r\n\r\n";
   std::string_view in = stream;
   std::vector<int> statuses;
   std::vector<bool> close_after;

@@ -184,16 +184,16 @@ TEST_CASE("httplib transport: a callback that stops ends the call early, without
         return sent_chunks < 2000 && sink.write("tick\n", 5);
       });
     });
-    s.Get("/ok", [](const httplib::Request &, httplib::Response &res) { res.set_content(R"({"ok":true})", "application/json"); });
+    s.Get("/ok", [](const httplib::Request &, httplib::Response &res) {
+      res.set_content(R"({"ok":true})", "application/json");
+    });
   });
   lgw::client client(srv.url(), fast_options());
   lgw::http_request req;
   req.method = "GET";
   req.target = "/endless";
   int calls = 0;
-  auto res = client.perform(req, true, [&](const lgw::http_response &, std::string_view) {
-    return ++calls < 3;
-  });
+  auto res = client.perform(req, true, [&](const lgw::http_response &, std::string_view) { return ++calls < 3; });
   CHECK(res.status == 200);
   CHECK_FALSE(res.failure);
   CHECK(calls == 3);

@@ -18,7 +18,8 @@ using mock_server = lgw::basic_webhook_server<lgw::mock_server_transport>;
 
 // What the JS dev server sends (observed): text/plain, message string error, LangChain
 // constructor-form messages in values.
-const char *const js_payload = R"({"run_id":"01a2207e-6e6e-770f-a132-1897638a803d","thread_id":"01a2207e-6de3-7119-9f60-7cee44f67ce0",
+const char *const js_payload =
+    R"({"run_id":"01a2207e-6e6e-770f-a132-1897638a803d","thread_id":"01a2207e-6de3-7119-9f60-7cee44f67ce0",
  "assistant_id":"fe096781-5601-53d2-b2f6-0d3403f7e9ca","metadata":{"created_by":"system","graph_id":"agent"},
  "status":"success","kwargs":{"input":{"messages":[{"role":"human","content":"hook me"}]},"webhook":"http://127.0.0.1:36781/hook?token=abc"},
  "multitask_strategy":"reject","created_at":"2026-11-28T04:51:26.446Z","updated_at":"2026-11-28T04:51:26.479Z",
@@ -255,7 +256,8 @@ TEST_CASE("receiver: recent_bytes counts query parameters and bookkeeping, not o
   hooks.start();
   std::string query = "?";
   for (int i = 0; i < 2000; ++i) query += "a&"; // 4 KB of target, 2,000 pairs of strings
-  for (int i = 0; i < 100; ++i) CHECK(hooks.transport().post("/hook" + query, payload("q" + std::to_string(i))).status == 200);
+  for (int i = 0; i < 100; ++i)
+    CHECK(hooks.transport().post("/hook" + query, payload("q" + std::to_string(i))).status == 200);
   // each event holds ~130 KB of query pairs: 1 MiB keeps only the newest few
   CHECK(hooks.wait_for("q99", 0ms));
   CHECK_FALSE(hooks.wait_for("q80", 0ms));
@@ -282,7 +284,9 @@ TEST_CASE("receiver: callbacks run at most worker_threads at a time; the backlog
   std::vector<int> statuses(3);
   std::vector<std::thread> senders;
   for (int i = 0; i < 3; ++i)
-    senders.emplace_back([&, i] { statuses[std::size_t(i)] = hooks.transport().post("/hook", payload("r" + std::to_string(i))).status; });
+    senders.emplace_back([&, i] {
+      statuses[std::size_t(i)] = hooks.transport().post("/hook", payload("r" + std::to_string(i))).status;
+    });
   {
     std::unique_lock<std::mutex> lock(m);
     cv.wait_for(lock, 10s, [&] { return running == 2; });
@@ -599,14 +603,58 @@ TEST_CASE("URL preflight: the cloud server's policy") {
 
 TEST_CASE("json_scanner accepts exactly what nlohmann_json accepts") {
   const char *const texts[] = {
-      "{}", "[]", "0", "-0", "1.5e10", "-1.0E-2", "true", "false", "null", "\"\"", " { \"a\" : [ 1 , {\"b\":null} ] } ",
-      "\"\\u00e9\\ud83d\\ude00\\\"\\\\\\/\\b\\f\\n\\r\\t\"", "\"caf\xC3\xA9 \xF0\x9F\x98\x80\"", "[[[[[]]]]]",
-      "{\"a\":{\"b\":{\"c\":[1,2,{\"d\":\"e\"}]}},\"f\":1}", "1e400",
+      "{}",
+      "[]",
+      "0",
+      "-0",
+      "1.5e10",
+      "-1.0E-2",
+      "true",
+      "false",
+      "null",
+      "\"\"",
+      " { \"a\" : [ 1 , {\"b\":null} ] } ",
+      "\"\\u00e9\\ud83d\\ude00\\\"\\\\\\/\\b\\f\\n\\r\\t\"",
+      "\"caf\xC3\xA9 \xF0\x9F\x98\x80\"",
+      "[[[[[]]]]]",
+      "{\"a\":{\"b\":{\"c\":[1,2,{\"d\":\"e\"}]}},\"f\":1}",
+      "1e400",
       // invalid
-      "", " ", "{", "}", "[1,]", "{\"a\":1,}", "{\"a\" 1}", "{1:2}", "01", "1.", ".5", "-", "1e", "+1", "tru", "nul",
-      "\"abc", "\"\\x\"", "\"\\u12\"", "\"\\ud800\"", "\"\\udc00\"", "\"\\ud800\\u0041\"", "\"a\x01\"", "\"\xC0\xAF\"",
-      "\"\xED\xA0\x80\"", "\"\xF4\x90\x80\x80\"", "\"\xE2\x82\"", "\"\x80\"", "[1] [2]", "{\"a\":1}x", "[1 2]",
-      "NaN", "{\"a\":}", "[,1]", "\"\xF0\x9F\x98\"",
+      "",
+      " ",
+      "{",
+      "}",
+      "[1,]",
+      "{\"a\":1,}",
+      "{\"a\" 1}",
+      "{1:2}",
+      "01",
+      "1.",
+      ".5",
+      "-",
+      "1e",
+      "+1",
+      "tru",
+      "nul",
+      "\"abc",
+      "\"\\x\"",
+      "\"\\u12\"",
+      "\"\\ud800\"",
+      "\"\\udc00\"",
+      "\"\\ud800\\u0041\"",
+      "\"a\x01\"",
+      "\"\xC0\xAF\"",
+      "\"\xED\xA0\x80\"",
+      "\"\xF4\x90\x80\x80\"",
+      "\"\xE2\x82\"",
+      "\"\x80\"",
+      "[1] [2]",
+      "{\"a\":1}x",
+      "[1 2]",
+      "NaN",
+      "{\"a\":}",
+      "[,1]",
+      "\"\xF0\x9F\x98\"",
   };
   for (const std::string t : texts) {
     CAPTURE(t);

@@ -18,7 +18,8 @@ using test::raw_socket;
 namespace {
 
 std::string payload(const std::string &run_id) {
-  return json{{"run_id", run_id}, {"thread_id", "t"}, {"status", "success"}, {"values", {{"messages", json::array()}}}}.dump();
+  return json{{"run_id", run_id}, {"thread_id", "t"}, {"status", "success"}, {"values", {{"messages", json::array()}}}}
+      .dump();
 }
 
 // A receiver on /hook with secret "k" and limits small enough to push.
@@ -39,7 +40,28 @@ std::size_t flood(raw_socket &s, const std::string &chunk, std::size_t total) {
 }
 
 constexpr std::size_t mib = std::size_t(1) << 20;
-constexpr long budget_kib = 24 * 1024 * test::memory_factor; // what an attack may add to the peak RSS: far below its size
+constexpr long budget_kib =
+    24 * 1024 * test::memory_factor; // what an attack may add to the peak RSS: far below its size
+
+// What a flood gets: `head`, then `chunk` over and over (up to `total` bytes) from another
+// thread, while the answer is read.
+struct flood_result {
+  std::string answer;
+  std::size_t sent = 0; // bytes of `chunk` that went out before the connection broke
+  long grown_kib = 0;   // of this process's peak RSS
+};
+flood_result flood_with(int port, const std::string &head, const std::string &chunk, std::size_t total) {
+  flood_result r;
+  const long before = test::rss_kib();
+  test::reset_peak_rss();
+  raw_socket s(port);
+  s.send(head);
+  std::thread sender([&] { r.sent = flood(s, chunk, total); });
+  r.answer = s.read_all(5000ms * test::slowdown);
+  sender.join();
+  r.grown_kib = test::peak_rss_kib() - before;
+  return r;
+}
 
 } // namespace
 
@@ -57,19 +79,12 @@ TEST_CASE("attack: a wrong secret's body is never read, however it is framed") {
   const std::vector<int> expected = {401, 401, 401, 405, 404};
   for (std::size_t i = 0; i < heads.size(); ++i) {
     CAPTURE(heads[i]);
-    const long before = test::rss_kib();
-    test::reset_peak_rss();
-    raw_socket s(hooks.port());
-    s.send(heads[i]);
-    std::string chunk = heads[i].find("chunked") != std::string::npos ? "100000\r\n" + mb + "\r\n" : mb;
-    std::size_t sent = 0;
-    std::thread sender([&] { sent = flood(s, chunk, 96 * mib); });
-    const std::string answer = s.read_all(5000ms * test::slowdown);
-    sender.join();
-    CHECK(test::statuses(answer) == std::vector<int>{expected[i]});
-    CHECK(answer.find("Connection: close") != std::string::npos);
-    CHECK(sent < 48 * mib); // the receiver closed the connection; the body was not taken
-    CHECK(test::peak_rss_kib() - before < budget_kib);
+    const std::string chunk = heads[i].find("chunked") != std::string::npos ? "100000\r\n" + mb + "\r\n" : mb;
+    const flood_result r = flood_with(hooks.port(), heads[i], chunk, 96 * mib);
+    CHECK(test::statuses(r.answer) == std::vector<int>{expected[i]});
+    CHECK(r.answer.find("Connection: close") != std::string::npos);
+    CHECK(r.sent < 48 * mib); // the receiver closed the connection; the body was not taken
+    CHECK(r.grown_kib < budget_kib);
   }
   CHECK(hooks.stats().accepted == 0);
   CHECK(hooks.stats().rejected == heads.size());
@@ -78,18 +93,12 @@ TEST_CASE("attack: a wrong secret's body is never read, however it is framed") {
 TEST_CASE("attack: the body limit holds for the bytes actually read, chunked too") {
   lgw::webhook_server hooks(small());
   hooks.start();
-  const long before = test::rss_kib();
-  test::reset_peak_rss();
-  raw_socket s(hooks.port());
-  s.send("POST /hook?token=k HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
-  const std::string chunk = "10000\r\n" + std::string(0x10000, ' ') + "\r\n";
-  std::size_t sent = 0;
-  std::thread sender([&] { sent = flood(s, chunk, 96 * mib); });
-  const std::string answer = s.read_all(5000ms * test::slowdown);
-  sender.join();
-  CHECK(test::statuses(answer) == std::vector<int>{413});
-  CHECK(sent < 48 * mib);
-  CHECK(test::peak_rss_kib() - before < budget_kib);
+  const flood_result r =
+      flood_with(hooks.port(), "POST /hook?token=k HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n",
+                 "10000\r\n" + std::string(0x10000, ' ') + "\r\n", 96 * mib);
+  CHECK(test::statuses(r.answer) == std::vector<int>{413});
+  CHECK(r.sent < 48 * mib);
+  CHECK(r.grown_kib < budget_kib);
 }
 
 TEST_CASE("attack: a request with neither Content-Length nor Transfer-Encoding has an empty body") {
@@ -110,7 +119,8 @@ TEST_CASE("attack: compressed bodies are refused, never inflated") {
   for (const char *coding : {"gzip", "deflate", "br", "GZIP", "gzip, identity"}) {
     CAPTURE(coding);
     raw_socket s(hooks.port());
-    s.send(test::post("/hook?token=k", std::string(127 << 10, '\x1f'), std::string("Content-Encoding: ") + coding + "\r\n"));
+    s.send(test::post("/hook?token=k", std::string(127 << 10, '\x1f'),
+                      std::string("Content-Encoding: ") + coding + "\r\n"));
     CHECK(test::statuses(s.read_all(5000ms)) == std::vector<int>{415});
   }
   raw_socket s(hooks.port());
@@ -158,41 +168,24 @@ TEST_CASE("attack: the request head is bounded in bytes and in fields") {
   lgw::webhook_server hooks(o);
   hooks.start();
   SUBCASE("a 96 MB request line without a newline") {
-    const long before = test::rss_kib();
-    test::reset_peak_rss();
-    raw_socket s(hooks.port());
-    s.send("POST /hook?token=k");
-    std::size_t sent = 0;
-    std::thread sender([&] { sent = flood(s, std::string(mib, 'a'), 96 * mib); });
-    const std::string answer = s.read_all(5000ms * test::slowdown);
-    sender.join();
-    CHECK(test::statuses(answer) == std::vector<int>{414});
-    CHECK(sent < 48 * mib);
-    CHECK(test::peak_rss_kib() - before < budget_kib);
+    const flood_result r = flood_with(hooks.port(), "POST /hook?token=k", std::string(mib, 'a'), 96 * mib);
+    CHECK(test::statuses(r.answer) == std::vector<int>{414});
+    CHECK(r.sent < 48 * mib);
+    CHECK(r.grown_kib < budget_kib);
   }
   SUBCASE("a 96 MB header line") {
-    raw_socket s(hooks.port());
-    s.send("POST /hook?token=k HTTP/1.1\r\nX-Big: ");
-    std::size_t sent = 0;
-    std::thread sender([&] { sent = flood(s, std::string(mib, 'a'), 96 * mib); });
-    const std::string answer = s.read_all(5000ms * test::slowdown);
-    sender.join();
-    CHECK(test::statuses(answer) == std::vector<int>{431});
-    CHECK(sent < 48 * mib);
+    const flood_result r =
+        flood_with(hooks.port(), "POST /hook?token=k HTTP/1.1\r\nX-Big: ", std::string(mib, 'a'), 96 * mib);
+    CHECK(test::statuses(r.answer) == std::vector<int>{431});
+    CHECK(r.sent < 48 * mib);
+    CHECK(r.grown_kib < budget_kib);
   }
   SUBCASE("a million header fields") {
-    const long before = test::rss_kib();
-    test::reset_peak_rss();
-    raw_socket s(hooks.port());
-    s.send("POST /hook?token=k HTTP/1.1\r\n");
     std::string many;
     for (int i = 0; i < 10000; ++i) many += "A: b\r\n";
-    std::size_t sent = 0;
-    std::thread sender([&] { sent = flood(s, many, 1000000 * 6); });
-    const std::string answer = s.read_all(5000ms * test::slowdown);
-    sender.join();
-    CHECK(test::statuses(answer) == std::vector<int>{431});
-    CHECK(test::peak_rss_kib() - before < budget_kib);
+    const flood_result r = flood_with(hooks.port(), "POST /hook?token=k HTTP/1.1\r\n", many, 1000000 * 6);
+    CHECK(test::statuses(r.answer) == std::vector<int>{431});
+    CHECK(r.grown_kib < budget_kib);
   }
   SUBCASE("101 short fields against max_header_count 100") {
     std::string fields;
@@ -209,7 +202,8 @@ TEST_CASE("attack: the bodies held at once are bounded by max_body_bytes_total")
   hooks.start();
   const std::string body = payload("held") + std::string(mib - 200, ' ');
   REQUIRE(body.size() < mib);
-  const std::string head = "POST /hook?token=k HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+  const std::string head =
+      "POST /hook?token=k HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n";
   raw_socket a(hooks.port()), b(hooks.port()), c(hooks.port());
   a.send(head);
   b.send(head);
@@ -245,7 +239,8 @@ TEST_CASE("attack: many large authenticated deliveries at once stay within the m
   for (int i = 0; i < 16; ++i) {
     senders.emplace_back([&, i] {
       for (int k = 0; k < 4; ++k) {
-        const std::string prefix = R"({"run_id":"big-)" + std::to_string(i) + "-" + std::to_string(k) + R"(","status":"success","pad":")";
+        const std::string prefix =
+            R"({"run_id":"big-)" + std::to_string(i) + "-" + std::to_string(k) + R"(","status":"success","pad":")";
         raw_socket s(hooks.port());
         s.send("POST /hook?token=k HTTP/1.1\r\nHost: x\r\nContent-Length: " +
                std::to_string(prefix.size() + padding.size() + 2) + "\r\n\r\n" + prefix);
@@ -301,8 +296,9 @@ TEST_CASE("attack: slowloris keeps no real delivery waiting") {
   const auto cs = hooks.transport().connection_stats();
   CHECK(cs.evicted >= 1); // the first real delivery made room; later ones may find its slot free
   CHECK(cs.open <= o.max_connections);
-  MESSAGE("real deliveries during slowloris answered in " << took[0] << ", " << took[1] << ", " << took[2] << ", " << took[3]
-                                                         << ", " << took[4] << " ms; " << cs.evicted << " slow connections evicted");
+  MESSAGE("real deliveries during slowloris answered in " << took[0] << ", " << took[1] << ", " << took[2] << ", "
+                                                          << took[3] << ", " << took[4] << " ms; " << cs.evicted
+                                                          << " slow connections evicted");
 }
 
 TEST_CASE("attack: a head that trickles is cut at head_timeout, a body at body_timeout (408)") {
@@ -385,7 +381,8 @@ TEST_CASE("attack: thousands of idle connections keep descriptors bounded, and e
   CHECK(server_side <= 32 + int(lgw::detail::closing_connections::capacity) + 8);
   // Every refused one got an answer: 503 with Retry-After.
   int answered = 0;
-  for (std::size_t i = 32; i < 132; ++i) answered += test::statuses(conns[i]->read_all(2000ms)) == std::vector<int>{503};
+  for (std::size_t i = 32; i < 132; ++i)
+    answered += test::statuses(conns[i]->read_all(2000ms)) == std::vector<int>{503};
   CHECK(answered >= 95);
   // A second later the refused ones are closed: only the connections in service hold descriptors.
   conns.clear();
@@ -425,7 +422,8 @@ TEST_CASE("overload is answered 503 with Retry-After under the default options")
     busy += st == std::vector<int>{503};
     retry_after += a.find("Retry-After: 1") != std::string::npos;
   }
-  MESSAGE(n << " deliveries to a 300 ms handler: " << ok << " accepted, " << busy << " answered 503, in " << took << " ms");
+  MESSAGE(n << " deliveries to a 300 ms handler: " << ok << " accepted, " << busy << " answered 503, in " << took
+            << " ms");
   CHECK(ok + busy == n); // every one answered
   CHECK(retry_after == busy);
   CHECK(ok >= 8 + 64);
@@ -512,7 +510,8 @@ TEST_CASE("Expect: 100-continue is answered only once the head passed") {
   lgw::webhook_server hooks(small());
   hooks.start();
   const std::string body = payload("cont");
-  const std::string head = "Host: x\r\nContent-Length: " + std::to_string(body.size()) + "\r\nExpect: 100-continue\r\n\r\n";
+  const std::string head =
+      "Host: x\r\nContent-Length: " + std::to_string(body.size()) + "\r\nExpect: 100-continue\r\n\r\n";
   raw_socket ok(hooks.port());
   ok.send("POST /hook?token=k HTTP/1.1\r\n" + head);
   CHECK(ok.read_all(2000ms).rfind("HTTP/1.1 100 Continue\r\n\r\n", 0) == 0);

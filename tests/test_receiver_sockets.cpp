@@ -27,7 +27,8 @@ using test::raw_socket;
 constexpr auto latency_bound = 100ms * test::slowdown;
 
 std::string payload(const std::string &run_id) {
-  return json{{"run_id", run_id}, {"thread_id", "t"}, {"status", "success"}, {"values", {{"messages", json::array()}}}}.dump();
+  return json{{"run_id", run_id}, {"thread_id", "t"}, {"status", "success"}, {"values", {{"messages", json::array()}}}}
+      .dump();
 }
 
 // Most tests here are not about the secret: they deliver without one.
@@ -89,7 +90,8 @@ TEST_CASE("webhook_server: a body over the limit is refused from its Content-Len
   lgw::webhook_server hooks(o);
   hooks.start();
   raw_socket s(hooks.port());
-  s.send("POST /hook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000000\r\n\r\n{\"run_id\":");
+  s.send("POST /hook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+         "100000000\r\n\r\n{\"run_id\":");
   const std::string answer = s.read_all(5s);
   CHECK(answer.rfind("HTTP/1.1 413", 0) == 0);
   CHECK(hooks.stats().accepted == 0);
@@ -224,7 +226,8 @@ TEST_CASE("webhook_server: a new connection is answered promptly while 64 keep-a
     load.emplace_back([&, c] {
       auto cli = client_for(hooks);
       for (int i = 0; !stop; ++i)
-        if (cli.Post("/hook", payload("load-" + std::to_string(c) + "-" + std::to_string(i)), "text/plain")) ++background;
+        if (cli.Post("/hook", payload("load-" + std::to_string(c) + "-" + std::to_string(i)), "text/plain"))
+          ++background;
     });
   }
   while (background < 640) std::this_thread::sleep_for(1ms); // every connection is open and busy
@@ -262,7 +265,8 @@ TEST_CASE("webhook_server: connections opened all at once are each answered prom
         const auto t0 = std::chrono::steady_clock::now();
         auto res = cli.Post("/hook", payload("burst-" + std::to_string(n) + "-" + std::to_string(i)), "text/plain");
         if (res && res->status == 200)
-          latencies[std::size_t(i)] = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+          latencies[std::size_t(i)] =
+              std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
         ++answered;
         for (int k = 0; k < 20000 && answered < n; ++k) std::this_thread::sleep_for(1ms);
       });

@@ -13,8 +13,7 @@ namespace {
 const char *const tid = "5b1d0a38-6c6e-4bd8-9a55-3f1f3c3b6a01";
 
 // Sends `req` through a mock that answers `answer`, returns what the mock received.
-template <class Request>
-lgw::http_request sent(const Request &req, int status = 200, std::string answer = "{}") {
+template <class Request> lgw::http_request sent(const Request &req, int status = 200, std::string answer = "{}") {
   lgw::mock_client_transport mock;
   mock.respond(status, std::move(answer));
   test::mock_client client(mock, "http://lg.test", test::no_key());
@@ -146,9 +145,7 @@ template <class R> struct wire {
   std::string method, target;
   json body;
 };
-template <class R> struct sample {
-  wire<R> minimal, full;
-};
+template <class R> struct sample { wire<R> minimal, full; };
 
 // The samples of every request. A request listed in LANGGRAPH_WEBHOOKS_REQUESTS without one here
 // does not compile: a new endpoint comes with its test.
@@ -286,7 +283,9 @@ template <> sample<lgw::search_crons_request> sample_of() {
   full.sort_order = lgw::sort_order::asc;
   full.select = {"cron_id"};
   return {{{}, "POST", "/runs/crons/search", json::object()},
-          {full, "POST", "/runs/crons/search",
+          {full,
+           "POST",
+           "/runs/crons/search",
            {{"assistant_id", "a-1"},
             {"thread_id", tid},
             {"enabled", false},
@@ -313,7 +312,9 @@ template <> sample<lgw::search_assistants_request> sample_of() {
   full.sort_order = lgw::sort_order::desc;
   full.select = {"assistant_id", "config"};
   return {{{}, "POST", "/assistants/search", json::object()},
-          {full, "POST", "/assistants/search",
+          {full,
+           "POST",
+           "/assistants/search",
            {{"metadata", {{"team", "a"}}},
             {"graph_id", "agent"},
             {"name", "ag"},
@@ -332,7 +333,9 @@ template <> sample<lgw::create_thread_request> sample_of() {
   full.ttl = lgw::thread_ttl{"delete", 60};
   full.supersteps = json::array({{{"updates", {{{"values", {{"x", 1}}}, {"as_node", "prepare"}}}}}});
   return {{{}, "POST", "/threads", json::object()},
-          {full, "POST", "/threads",
+          {full,
+           "POST",
+           "/threads",
            {{"thread_id", tid},
             {"metadata", {{"graph_id", "agent"}}},
             {"if_exists", "do_nothing"},
@@ -344,14 +347,19 @@ template <> sample<lgw::get_info_request> sample_of() {
   return {{{}, "GET", "/info", nullptr}, {{}, "GET", "/info", nullptr}};
 }
 
-template <> sample<lgw::get_ok_request> sample_of() { return {{{}, "GET", "/ok", nullptr}, {{}, "GET", "/ok", nullptr}}; }
+template <> sample<lgw::get_ok_request> sample_of() {
+  return {{{}, "GET", "/ok", nullptr}, {{}, "GET", "/ok", nullptr}};
+}
 
 // A plausible answer for the request's response type, so the client accepts it.
 template <class R> std::string answer_for() {
   using T = typename R::response_type;
-  if constexpr (std::is_same_v<T, lgw::stream_result> || std::is_void_v<T>) return "";
-  else if constexpr (lgw::detail::is_vector<T>::value) return "[]";
-  else return "{}";
+  if constexpr (std::is_same_v<T, lgw::stream_result> || std::is_void_v<T>)
+    return "";
+  else if constexpr (lgw::detail::is_vector<T>::value)
+    return "[]";
+  else
+    return "{}";
 }
 
 template <class R> void check_wire(const wire<R> &w, const char *which) {

@@ -21,8 +21,7 @@ struct parsed {
 parsed parse_chunks(const std::vector<std::string_view> &chunks, std::size_t limit = 1 << 20) {
   lgw::sse_parser p(limit);
   parsed out;
-  for (auto c : chunks)
-    p.feed(c, [&](const lgw::sse_event &e) { out.got.emplace_back(e.event, e.data, e.id); });
+  for (auto c : chunks) p.feed(c, [&](const lgw::sse_event &e) { out.got.emplace_back(e.event, e.data, e.id); });
   out.clean = p.finish();
   return out;
 }
@@ -98,8 +97,7 @@ TEST_CASE("sse: data lines join with LF; one optional space after the colon") {
 }
 
 TEST_CASE("sse: comments are ignored, unknown fields too") {
-  CHECK(parse(": heartbeat\n\n:\n\nevent: a\n: inside\ndata: 1\nfoo: bar\n\n").got ==
-        events{{"a", "1", ""}});
+  CHECK(parse(": heartbeat\n\n:\n\nevent: a\n: inside\ndata: 1\nfoo: bar\n\n").got == events{{"a", "1", ""}});
 }
 
 TEST_CASE("sse: a field without a colon has an empty value") {
@@ -135,12 +133,23 @@ TEST_CASE("sse: an event without data is not dispatched, and resets the event na
 }
 
 TEST_CASE("sse: a UTF-8 BOM is skipped at the start only, even when split") {
-  CHECK(parse("\xEF\xBB\xBF" "data: x\n\n").got == events{{"message", "x", ""}});
-  CHECK(parse_chunks({"\xEF", "\xBB", "\xBF" "data: x\n\n"}).got == events{{"message", "x", ""}});
+  CHECK(parse("\xEF\xBB\xBF"
+              "data: x\n\n")
+            .got == events{{"message", "x", ""}});
+  CHECK(parse_chunks({"\xEF", "\xBB",
+                      "\xBF"
+                      "data: x\n\n"})
+            .got == events{{"message", "x", ""}});
   CHECK(parse("data: \xEF\xBB\xBFy\n\n").got == events{{"message", "\xEF\xBB\xBFy", ""}});
-  CHECK(parse("\xEF\xBB\xBF\xEF\xBB\xBF" "data: z\n\n").got.empty()); // second BOM is a field name
-  CHECK(parse("\xEF\xBB" "data: w\n\n").got.empty()); // half a BOM is part of the field name
-  CHECK(parse("\xEF\n" "data: v\n\n").got == events{{"message", "v", ""}});
+  CHECK(parse("\xEF\xBB\xBF\xEF\xBB\xBF"
+              "data: z\n\n")
+            .got.empty()); // second BOM is a field name
+  CHECK(parse("\xEF\xBB"
+              "data: w\n\n")
+            .got.empty()); // half a BOM is part of the field name
+  CHECK(parse("\xEF\n"
+              "data: v\n\n")
+            .got == events{{"message", "v", ""}});
 }
 
 TEST_CASE("sse: an unterminated last event is dropped and finish() says so") {
@@ -227,7 +236,9 @@ TEST_CASE("sse: the view callback sees the same events without copies") {
   for (std::size_t i = 0; i <= stream.size(); i += 3) {
     lgw::sse_parser p;
     events got;
-    auto on_view = [&](const lgw::sse_event_view &e) { got.emplace_back(std::string(e.event), std::string(e.data), std::string(e.id)); };
+    auto on_view = [&](const lgw::sse_event_view &e) {
+      got.emplace_back(std::string(e.event), std::string(e.data), std::string(e.id));
+    };
     std::string first = stream.substr(0, i);
     p.feed(first, on_view);
     first.assign(first.size(), 'X'); // the caller reuses its buffer: no view may point into it
@@ -255,5 +266,6 @@ TEST_CASE("sse: both servers' streams, split at every position") {
   CHECK(std::get<1>(py.got[3]) == "null");
   check_every_chunking(py_stream);
 
-  check_every_chunking("\xEF\xBB\xBF" "event: a\rdata: 1\r\rdata: x\r\ndata: y\n\nid: 9\r\n: c\n\ndata: tail");
+  check_every_chunking("\xEF\xBB\xBF"
+                       "event: a\rdata: 1\r\rdata: x\r\ndata: y\n\nid: 9\r\n: c\n\ndata: tail");
 }

@@ -53,8 +53,7 @@ TEST_CASE("stream: request, parts in order with parsed data, ids from Content-Lo
   lgw::mock_client_transport mock;
   const std::string body = event("metadata", R"({"run_id":"r-1","attempt":1})", "0") +
                            event("values", R"({"messages":[]})", "1") +
-                           event("updates|sub:9", R"({"reply":{"x":1}})", "2") +
-                           event("custom", "not json", "3");
+                           event("updates|sub:9", R"({"reply":{"x":1}})", "2") + event("custom", "not json", "3");
   mock.respond_chunked(200, {body.substr(0, 10), body.substr(10, 50), body.substr(60)},
                        {{"Content-Type", "text/event-stream"}, {"Content-Location", content_location}});
   test::mock_client client(mock, "http://lg.test", test::no_key());
@@ -112,9 +111,8 @@ TEST_CASE("stream: an error event is delivered, then thrown as run_failed") {
                         event("error", R"({"error":"ValueError","message":"bad input"})"));
   test::mock_client client(mock, "http://lg.test", test::no_key());
   std::vector<std::string> names;
-  lgw::error e = test::error_of([&] {
-    client.runs().stream(a_stream(), [&](const lgw::stream_part &p) { names.push_back(p.event); });
-  });
+  lgw::error e = test::error_of(
+      [&] { client.runs().stream(a_stream(), [&](const lgw::stream_part &p) { names.push_back(p.event); }); });
   CHECK(names == std::vector<std::string>{"metadata", "error"});
   CHECK(e.kind() == lgw::error_kind::run_failed);
   CHECK(e.error_type() == "ValueError");
@@ -124,8 +122,9 @@ TEST_CASE("stream: an error event is delivered, then thrown as run_failed") {
 
 TEST_CASE("stream: the cloud server's framing (CRLF, heartbeats, id after data, end)") {
   lgw::mock_client_transport mock;
-  mock.respond_chunked(200, {"event: metadata\r\ndata: {\"run_id\":\"1ef\"}\r", "\n\r\n: heartbeat\r\n\r\n",
-                             "event: values\r\ndata: {\"v\":1}\r\nid: 5-0\r\n\r\nevent: end\r\ndata: null\r\n\r\n"},
+  mock.respond_chunked(200,
+                       {"event: metadata\r\ndata: {\"run_id\":\"1ef\"}\r", "\n\r\n: heartbeat\r\n\r\n",
+                        "event: values\r\ndata: {\"v\":1}\r\nid: 5-0\r\n\r\nevent: end\r\ndata: null\r\n\r\n"},
                        {{"Content-Location", "/threads/t-1/runs/1ef"}, {"Location", "/threads/t-1/runs/1ef/stream"}});
   test::mock_client client(mock, "http://lg.test", test::no_key());
   std::vector<lgw::stream_part> parts;
@@ -140,7 +139,8 @@ TEST_CASE("stream: the cloud server's framing (CRLF, heartbeats, id after data, 
 
 TEST_CASE("stream: an API error before the stream starts is the usual error") {
   lgw::mock_client_transport mock;
-  mock.respond(422, "Thread is already running a task. Wait for it to finish or choose a different multitask strategy.");
+  mock.respond(422,
+               "Thread is already running a task. Wait for it to finish or choose a different multitask strategy.");
   test::mock_client client(mock, "http://lg.test", test::no_key());
   int calls = 0;
   lgw::error e = test::error_of([&] { client.runs().stream(a_stream(), [&](const lgw::stream_part &) { ++calls; }); });
@@ -151,7 +151,8 @@ TEST_CASE("stream: an API error before the stream starts is the usual error") {
 
 TEST_CASE("stream: a body that stops inside an event is an error, not a silent success") {
   lgw::mock_client_transport mock;
-  mock.respond(200, event("metadata", R"({"run_id":"r-1"})") + "event: values\ndata: {\"partial\"", {{"Content-Location", content_location}});
+  mock.respond(200, event("metadata", R"({"run_id":"r-1"})") + "event: values\ndata: {\"partial\"",
+               {{"Content-Location", content_location}});
   test::mock_client client(mock, "http://lg.test", test::no_key());
   int calls = 0;
   lgw::error e = test::error_of([&] { client.runs().stream(a_stream(), [&](const lgw::stream_part &) { ++calls; }); });
@@ -218,7 +219,8 @@ TEST_CASE("stream: rejoins are bounded") {
               {event("values", "{}", std::to_string(i))}, {{"Content-Location", content_location}});
   test::mock_client client(mock, "http://lg.test", o);
   std::size_t parts = 0;
-  lgw::error e = test::error_of([&] { client.runs().stream(a_stream(true), [&](const lgw::stream_part &) { ++parts; }); });
+  lgw::error e =
+      test::error_of([&] { client.runs().stream(a_stream(true), [&](const lgw::stream_part &) { ++parts; }); });
   CHECK(e.kind() == lgw::error_kind::timeout);
   CHECK(parts == 3);
   CHECK(mock.requests().size() == 3);
@@ -253,7 +255,8 @@ TEST_CASE("join_stream: query, Last-Event-ID, and the known ids") {
   auto res = client.runs().join_stream(j, [](const lgw::stream_part &p) { CHECK(p.id == "4"); });
   auto sent = mock.last_request();
   CHECK(sent.method == "GET");
-  CHECK(sent.target == "/threads/t-1/runs/r-1/stream?cancel_on_disconnect=true&stream_mode=values&stream_mode=messages-tuple");
+  CHECK(sent.target ==
+        "/threads/t-1/runs/r-1/stream?cancel_on_disconnect=true&stream_mode=values&stream_mode=messages-tuple");
   CHECK(sent.header("Last-Event-ID") == "3");
   CHECK(sent.body.empty());
   CHECK(res.run_id == "r-1");
@@ -278,8 +281,9 @@ TEST_CASE("stream: an oversized event and a throwing callback are reported, not 
   lgw::mock_client_transport mock2;
   mock2.respond(200, event("values", "{}") + event("values", "{}"));
   test::mock_client client2(mock2, "http://lg.test", test::no_key());
-  CHECK_THROWS_WITH_AS(client2.runs().stream(a_stream(), [](const lgw::stream_part &) { throw std::runtime_error("mine"); }),
-                       "mine", std::runtime_error);
+  CHECK_THROWS_WITH_AS(
+      client2.runs().stream(a_stream(), [](const lgw::stream_part &) { throw std::runtime_error("mine"); }), "mine",
+      std::runtime_error);
 }
 
 TEST_CASE("stream requests cannot go through send()") {

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 namespace lgw = langgraph::webhooks;
@@ -29,6 +30,14 @@ inline lgw::client_options recording_sleeps(std::vector<std::chrono::millisecond
   lgw::client_options o = no_key();
   o.sleep = [&delays](std::chrono::milliseconds d) { delays.push_back(d); };
   return o;
+}
+
+// A create-run request with only its required fields.
+inline lgw::create_run_request a_run(std::string thread_id = "1ef-thread") {
+  lgw::create_run_request r;
+  r.thread_id = std::move(thread_id);
+  r.assistant_id = "agent";
+  return r;
 }
 
 // The lgw::error that `call` throws; fails the test when it throws none.

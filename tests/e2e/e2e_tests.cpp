@@ -77,9 +77,7 @@ webhook_listener &listener() {
   return l;
 }
 
-json hello(const std::string &text) {
-  return {{"messages", {{{"role", "human"}, {"content", text}}}}};
-}
+json hello(const std::string &text) { return {{"messages", {{{"role", "human"}, {"content", text}}}}}; }
 
 std::string last_message(const json &values) {
   const json &messages = values.at("messages");
@@ -112,9 +110,8 @@ TEST_CASE("the seed's setup: default assistant and a new thread") {
   auto c = make_client();
   auto assistants = c.assistants().search();
   REQUIRE_FALSE(assistants.empty());
-  auto it = std::find_if(assistants.begin(), assistants.end(), [](const lgw::assistant &a) {
-    return a.config.is_null() || a.config.empty();
-  });
+  auto it = std::find_if(assistants.begin(), assistants.end(),
+                         [](const lgw::assistant &a) { return a.config.is_null() || a.config.empty(); });
   REQUIRE(it != assistants.end());
   CHECK(it->graph_id == "agent");
   CHECK(it->created_at.has_value());
@@ -261,8 +258,7 @@ TEST_CASE("cancel: interrupt while running, and rollback with wait") {
   REQUIRE(interrupted.status == lgw::run_status::running);
   c.runs().cancel(interrupted.thread_id, interrupted.run_id);
   CHECK(listener().wait_for(interrupted.run_id).status_text == "interrupted");
-  CHECK(c.runs().get(interrupted.thread_id, interrupted.run_id).status ==
-        lgw::run_status::interrupted);
+  CHECK(c.runs().get(interrupted.thread_id, interrupted.run_id).status == lgw::run_status::interrupted);
 
   lgw::run rolled_back = slow_run();
   REQUIRE(rolled_back.status == lgw::run_status::running);
@@ -302,8 +298,8 @@ TEST_CASE("unknown ids are not_found with the server's message") {
   lgw::error e = test::error_of([&] { c.runs().get(tid, "01a2207e-0000-7000-8000-000000000000"); });
   CHECK(e.kind() == lgw::error_kind::not_found);
   CHECK(e.message() == "Run not found");
-  CHECK(std::string(e.what()) == "GET /threads/" + tid +
-                                     "/runs/01a2207e-0000-7000-8000-000000000000: 404 not_found: Run not found");
+  CHECK(std::string(e.what()) ==
+        "GET /threads/" + tid + "/runs/01a2207e-0000-7000-8000-000000000000: 404 not_found: Run not found");
 }
 
 TEST_CASE("a body the server rejects is bad_request naming the field") {
@@ -359,7 +355,8 @@ TEST_CASE("stream a thread run in several modes, with a webhook") {
   CHECK(names.count("custom") == 1);
   auto custom = std::find_if(parts.begin(), parts.end(), [](const lgw::stream_part &p) { return p.event == "custom"; });
   CHECK(custom->data["stage"] == "prepare");
-  auto last_values = std::find_if(parts.rbegin(), parts.rend(), [](const lgw::stream_part &p) { return p.event == "values"; });
+  auto last_values =
+      std::find_if(parts.rbegin(), parts.rend(), [](const lgw::stream_part &p) { return p.event == "values"; });
   CHECK(last_message(last_values->data) == "echo: stream");
   CHECK(res.parts == parts.size());
   CHECK(res.last_event_id == parts.back().id);

@@ -54,8 +54,8 @@ int main() {
 
   httplib::Client raw("127.0.0.1", hooks.port());
   const std::string url = hooks.url(); // carries the receiver's secret
-  auto res = raw.Post(url.substr(url.find(hooks.options().path)), R"({"run_id":"r-1","thread_id":"t-1","status":"success"})",
-                      "application/json");
+  auto res = raw.Post(url.substr(url.find(hooks.options().path)),
+                      R"({"run_id":"r-1","thread_id":"t-1","status":"success"})", "application/json");
   expect(res && res->status == 200, "the receiver accepts a webhook");
   auto event = hooks.wait_for("r-1", std::chrono::seconds(5));
   expect(event && event->status == lgw::run_status::success, "wait_for returns it");

@@ -86,9 +86,8 @@ public:
   explicit palette(const std::string &mode) {
     const char *no_color = std::getenv("NO_COLOR");
     const char *term = std::getenv("TERM");
-    on_ = mode == "always" ||
-          (mode == "auto" && isatty(STDOUT_FILENO) && !(no_color && *no_color) &&
-           !(term && std::string(term) == "dumb"));
+    on_ = mode == "always" || (mode == "auto" && isatty(STDOUT_FILENO) && !(no_color && *no_color) &&
+                               !(term && std::string(term) == "dumb"));
   }
   std::string operator()(fmt::text_style style, const std::string &text) const {
     return on_ ? fmt::format(style, "{}", text) : text;
@@ -238,8 +237,9 @@ template <class E>
 CLI::Option *add_enum_option(CLI::App &cmd, const std::string &name, std::optional<E> &out, const std::string &what) {
   const auto names = lgw::wire_names(E{});
   const std::vector<std::string> allowed(names.begin(), names.end());
-  return cmd.add_option_function<std::string>(
-                name, [&out](const std::string &s) { out = lgw::from_string<E>(s); }, what)
+  return cmd
+      .add_option_function<std::string>(
+          name, [&out](const std::string &s) { out = lgw::from_string<E>(s); }, what)
       ->check(CLI::IsMember(allowed));
 }
 
@@ -489,8 +489,9 @@ template <class Call> int with_cron_hint(lgw::client &c, Call &&call) {
         crons = c.info().supports_crons();
       } catch (const lgw::error &) {
       }
-      if (!crons) throw lgw::error(e.kind(), e.endpoint(), e.status(),
-                                   e.message() + " (this server has no crons: /info flags.crons is false)", e.body());
+      if (!crons)
+        throw lgw::error(e.kind(), e.endpoint(), e.status(),
+                         e.message() + " (this server has no crons: /info flags.crons is false)", e.body());
     }
     throw;
   }
