@@ -172,6 +172,19 @@ public:
   const std::string &body() const noexcept { return body_; }
   /// For run_failed: the run's exception class (e.g. "ValueError").
   const std::string &error_type() const noexcept { return error_type_; }
+  /// The run a call had created when it failed (a /wait whose connection broke and could not be
+  /// rejoined), to find its outcome later: runs().join(), webhook_server::await_outcome().
+  const std::string &run_id() const noexcept { return run_id_; }
+  const std::string &thread_id() const noexcept { return thread_id_; }
+
+  /// This error, naming the run it concerns.
+  error for_run(std::string run_id, std::string thread_id) const {
+    std::string m = message_ + " (run " + run_id + (thread_id.empty() ? "" : " on thread " + thread_id) + ")";
+    error e(kind_, endpoint_, status_, std::move(m), body_, error_type_);
+    e.run_id_ = std::move(run_id);
+    e.thread_id_ = std::move(thread_id);
+    return e;
+  }
 
 private:
   static std::string describe(error_kind kind, const std::string &endpoint, int status, const std::string &message,
@@ -186,7 +199,7 @@ private:
 
   error_kind kind_;
   int status_;
-  std::string endpoint_, message_, body_, error_type_;
+  std::string endpoint_, message_, body_, error_type_, run_id_, thread_id_;
 };
 
 /// A failed run as the servers report it: `{"error": "<class>", "message": "<text>"}`.
@@ -266,6 +279,11 @@ struct http_response {
 /// Receives the body as it arrives: `head` holds status and headers (its body stays empty).
 /// Return false to stop reading; the transport then closes the connection.
 using chunk_callback = std::function<bool(const http_response &head, std::string_view chunk)>;
+
+/// Called as soon as a call that creates a run knows the run's ids (the response head's
+/// Content-Location), before its result: the SDKs' `on_run_created`. `thread_id` is empty for a
+/// stateless run on the JS server.
+using run_created_handler = std::function<void(const std::string &run_id, const std::string &thread_id)>;
 
 // ==== URLs ====
 //
@@ -418,9 +436,128 @@ struct webhook_url_check {
   explicit operator bool() const noexcept { return ok(); }
 };
 
-/// Checks `url` the way the Python (cloud) server validates `webhook` before creating a run,
-/// so a loopback or plain-http URL is caught before the 422. The open-source JS server checks
-/// nothing. Names are not resolved: a public name pointing at 127.0.0.1 passes here.
+namespace detail {
+// An IPv4 address in any form the servers' resolvers read: a.b.c.d, a.b.c, a.b or a single
+// number, each part decimal, 0x hex or 0 octal ("2130706433", "0x7f000001", "0177.1").
+inline std::optional<std::uint32_t> ipv4_of(std::string_view host) {
+  std::uint64_t parts[4];
+  int n = 0;
+  while (true) {
+    if (n == 4 || host.empty()) return std::nullopt;
+    const std::size_t dot = host.find('.');
+    std::string_view p = host.substr(0, dot);
+    int base = 10;
+    if (p.size() > 1 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+      base = 16, p.remove_prefix(2);
+    else if (p.size() > 1 && p[0] == '0')
+      base = 8, p.remove_prefix(1);
+    if (p.empty() && base != 8) return std::nullopt;
+    std::uint64_t v = 0;
+    for (char c : p) {
+      const int d = hex_value(c);
+      if (d < 0 || d >= base || v > 0xFFFFFFFFu) return std::nullopt;
+      v = v * std::uint64_t(base) + std::uint64_t(d);
+    }
+    parts[n++] = v;
+    if (dot == std::string_view::npos) break;
+    host.remove_prefix(dot + 1);
+  }
+  std::uint64_t a = 0;
+  for (int i = 0; i < n - 1; ++i) {
+    if (parts[i] > 255) return std::nullopt;
+    a = (a << 8) | parts[i];
+  }
+  const int last_bits = 8 * (5 - n);
+  if (parts[n - 1] >= (std::uint64_t(1) << last_bits)) return std::nullopt;
+  return std::uint32_t((a << last_bits) | parts[n - 1]);
+}
+
+// An IPv6 address (with :: and a dotted IPv4 tail) as 16 bytes.
+inline std::optional<std::array<std::uint8_t, 16>> ipv6_of(std::string_view host) {
+  std::array<std::uint8_t, 16> out{};
+  std::vector<std::uint16_t> head, tail;
+  bool compressed = false;
+  std::vector<std::uint16_t> *groups = &head;
+  if (host.substr(0, 2) == "::") {
+    compressed = true, groups = &tail;
+    host.remove_prefix(2);
+  }
+  while (!host.empty()) {
+    const std::size_t colon = host.find(':');
+    const std::string_view g = host.substr(0, colon);
+    if (g.find('.') != std::string_view::npos) { // the IPv4 tail
+      const auto v4 = ipv4_of(g);
+      if (!v4 || colon != std::string_view::npos) return std::nullopt;
+      groups->push_back(std::uint16_t(*v4 >> 16));
+      groups->push_back(std::uint16_t(*v4 & 0xFFFF));
+      break;
+    }
+    if (g.empty() || g.size() > 4) return std::nullopt;
+    std::uint16_t v = 0;
+    for (char c : g) {
+      const int d = hex_value(c);
+      if (d < 0) return std::nullopt;
+      v = std::uint16_t(v * 16 + d);
+    }
+    groups->push_back(v);
+    if (colon == std::string_view::npos) break;
+    host.remove_prefix(colon + 1);
+    if (!host.empty() && host.front() == ':') {
+      if (compressed) return std::nullopt;
+      compressed = true, groups = &tail;
+      host.remove_prefix(1);
+    }
+  }
+  if (head.size() + tail.size() > 8 || (!compressed && head.size() != 8)) return std::nullopt;
+  for (std::size_t i = 0; i < head.size(); ++i)
+    out[2 * i] = std::uint8_t(head[i] >> 8), out[2 * i + 1] = std::uint8_t(head[i]);
+  for (std::size_t i = 0; i < tail.size(); ++i) {
+    const std::size_t at = 16 - 2 * (tail.size() - i);
+    out[at] = std::uint8_t(tail[i] >> 8), out[at + 1] = std::uint8_t(tail[i]);
+  }
+  return out;
+}
+
+// What a webhook host is to the servers' URL policy: a loopback address (or name), a link-local
+// or cloud metadata address, or neither (""). Names are not resolved.
+inline const char *blocked_host_kind(std::string host) {
+  for (char &c : host) c = char((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
+  while (!host.empty() && host.back() == '.') host.pop_back(); // "localhost." is localhost
+  const auto ends_with = [&](std::string_view suffix) {
+    return host.size() >= suffix.size() && std::string_view(host).substr(host.size() - suffix.size()) == suffix;
+  };
+  if (host == "localhost" || ends_with(".localhost") || host == "host.docker.internal") return "a loopback";
+  if (host == "metadata.google.internal" || host == "metadata" || host == "instance-data") return "a cloud metadata";
+  std::optional<std::uint32_t> v4 = ipv4_of(host);
+  if (!v4) {
+    if (const auto v6 = ipv6_of(host)) {
+      const auto &b = *v6;
+      const bool mapped = std::all_of(b.begin(), b.begin() + 10, [](std::uint8_t x) { return x == 0; }) &&
+                          b[10] == 0xFF && b[11] == 0xFF;
+      if (mapped) {
+        v4 = std::uint32_t(b[12]) << 24 | std::uint32_t(b[13]) << 16 | std::uint32_t(b[14]) << 8 | b[15];
+      } else {
+        const bool zero15 = std::all_of(b.begin(), b.begin() + 15, [](std::uint8_t x) { return x == 0; });
+        if (zero15 && b[15] <= 1) return "a loopback"; // ::1, and :: (this host)
+        if (b[0] == 0xFE && (b[1] & 0xC0) == 0x80) return "a link-local";
+        if (b[0] == 0xFD && b[1] == 0x00 && b[2] == 0x0E && b[3] == 0xC2) return "a cloud metadata"; // fd00:ec2::254
+        return "";
+      }
+    }
+  }
+  if (!v4) return "";
+  if ((*v4 >> 24) == 127 || *v4 == 0) return "a loopback";
+  if (*v4 == 0xA9FEA9FE) return "a cloud metadata"; // 169.254.169.254
+  if ((*v4 >> 16) == 0xA9FE) return "a link-local"; // 169.254.0.0/16
+  return "";
+}
+} // namespace detail
+
+/// Checks `url` the way the Python (cloud) server validates `webhook` before creating a run, so
+/// a loopback, link-local or plain-http URL is caught before the 422. Numeric hosts are read in
+/// every form (`2130706433`, `0x7f000001`, `[::ffff:127.0.0.1]`); names are not resolved: a
+/// public name pointing at 127.0.0.1 passes here. The open-source JS server checks nothing; the
+/// Python `langgraph dev` server refuses loopback webhooks by default too (since 0.10).
 inline webhook_url_check check_webhook_url(std::string_view url, const webhook_url_policy &policy = {}) {
   webhook_url_check out;
   auto problem = [&](std::string s) { out.problems.push_back(std::move(s)); };
@@ -433,9 +570,16 @@ inline webhook_url_check check_webhook_url(std::string_view url, const webhook_u
               "since Agent Server v0.10 (webhooks.url.disable_loopback)");
     return out;
   }
+  std::string without_user(url); // the servers accept user@host: parse_url does not
+  const std::size_t scheme_end = without_user.find("://");
+  if (scheme_end != std::string::npos) {
+    const std::size_t authority_end = without_user.find_first_of("/?#", scheme_end + 3);
+    const std::size_t at = without_user.rfind('@', authority_end);
+    if (at != std::string::npos && at > scheme_end) without_user.erase(scheme_end + 3, at - scheme_end - 2);
+  }
   url_parts u;
   try {
-    u = parse_url(url);
+    u = parse_url(without_user);
   } catch (const std::invalid_argument &e) {
     problem(e.what());
     return out;
@@ -443,17 +587,17 @@ inline webhook_url_check check_webhook_url(std::string_view url, const webhook_u
   if (policy.require_https && u.scheme != "https") problem("Webhook must use https");
   std::string host;
   for (char c : u.host) host += char((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
+  const std::string kind = detail::blocked_host_kind(host);
+  if (kind == "a loopback" && policy.disable_loopback)
+    problem("Webhook host blocked: " + u.host +
+            " is a loopback address, which cloud deployments and `langgraph dev` refuse "
+            "(webhooks.url.disable_loopback, default true since v0.10); give the receiver a public_url "
+            "(a tunnel or a reachable address)");
+  else if (!kind.empty() && kind != "a loopback")
+    problem("Webhook host blocked: " + u.host + " is " + kind + " address, which the servers refuse");
   auto ends_with = [](std::string_view s, std::string_view suffix) {
     return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
   };
-  const bool loopback = host == "localhost" || ends_with(host, ".localhost") || host == "::1" ||
-                        host == "0:0:0:0:0:0:0:1" || host == "host.docker.internal" ||
-                        host.compare(0, 4, "127.") == 0 || host == "0.0.0.0" || host == "::";
-  if (policy.disable_loopback && loopback)
-    problem("Webhook host blocked: " + u.host +
-            " is a loopback address, which cloud deployments refuse "
-            "(webhooks.url.disable_loopback, default true since v0.10); give the receiver a public_url "
-            "(a tunnel or a reachable address)");
   if (!policy.allowed_domains.empty()) {
     bool allowed = false;
     for (const auto &d : policy.allowed_domains) {
@@ -627,6 +771,16 @@ constexpr std::array<std::string_view, 7> wire_names(cron_sort_by) noexcept {
   return {"cron_id", "assistant_id", "thread_id", "next_run_date", "end_time", "created_at", "updated_at"};
 }
 
+/// `sort_by` of `POST /threads/search` (the JS server has no state_updated_at).
+enum class thread_sort_by { thread_id, status, created_at, updated_at, state_updated_at };
+constexpr std::array<std::string_view, 5> wire_names(thread_sort_by) noexcept {
+  return {"thread_id", "status", "created_at", "updated_at", "state_updated_at"};
+}
+
+/// `status` of `POST /runs/cancel`: which runs of the deployment to cancel.
+enum class cancel_status { pending, running, all };
+constexpr std::array<std::string_view, 3> wire_names(cancel_status) noexcept { return {"pending", "running", "all"}; }
+
 /// A run's status, or a webhook's outcome. `unknown` keeps forward compatibility: the raw
 /// string stays in the object's `raw` JSON.
 enum class run_status { pending, running, success, error, timeout, interrupted, rollback, unknown };
@@ -770,7 +924,30 @@ inline void to_json(nlohmann::json &j, const node_list &n) {
   for (const std::string &name : n.names()) j.push_back(name);
 }
 
+/// A field of an update (`PATCH`) that can also be cleared: unset (left out: unchanged), null
+/// (sent as JSON null: cleared), or a value. `r.end_time = nullptr;` clears,
+/// `r.end_time = "2027-01-01T00:00:00Z";` sets, `r.end_time = {};` leaves it alone.
+template <class T> class clearable {
+public:
+  clearable() = default;
+  clearable(std::nullptr_t) noexcept : cleared_(true) {}
+  template <class U, std::enable_if_t<std::is_constructible_v<T, U &&> && !std::is_same_v<std::decay_t<U>, clearable> &&
+                                          !std::is_same_v<std::decay_t<U>, std::nullptr_t>,
+                                      int> = 0>
+  clearable(U &&value) : value_(std::in_place, std::forward<U>(value)) {}
+
+  bool is_set() const noexcept { return value_.has_value(); }
+  bool is_cleared() const noexcept { return cleared_; }
+  const std::optional<T> &value() const noexcept { return value_; }
+
+private:
+  std::optional<T> value_;
+  bool cleared_ = false;
+};
+
 namespace detail {
+template <class T> struct is_clearable : std::false_type {};
+template <class T> struct is_clearable<clearable<T>> : std::true_type {};
 template <class T> struct is_optional : std::false_type {};
 template <class T> struct is_optional<std::optional<T>> : std::true_type {};
 template <class T> struct is_vector : std::false_type {};
@@ -805,9 +982,15 @@ template <class T> nlohmann::json json_value(const T &v) {
   }
 }
 
-// Writes `v` under `key` unless it is unset: a disengaged optional, a null json, an empty list.
+// Writes `v` under `key` unless it is unset: a disengaged optional, a null json, an empty list
+// (a cleared clearable is written as null).
 template <class T> void put(nlohmann::json &j, const char *key, const T &v) {
-  if constexpr (is_optional<T>::value) {
+  if constexpr (is_clearable<T>::value) {
+    if (v.is_cleared())
+      j[key] = nullptr;
+    else if (v.is_set())
+      j[key] = json_value(*v.value());
+  } else if constexpr (is_optional<T>::value) {
     if (v) j[key] = json_value(*v);
   } else if constexpr (std::is_same_v<T, nlohmann::json>) {
     if (!v.is_null()) j[key] = v;
@@ -907,6 +1090,112 @@ inline constexpr std::size_t default_max_json_depth = 256;
 //
 // Every response type parses both servers' shapes: missing fields keep their defaults, extra
 // fields are ignored, and `raw` keeps the JSON exactly as received.
+
+/// A checkpoint of a thread: in requests, where a run starts or an update applies; in responses,
+/// where a state was read.
+struct checkpoint {
+  std::optional<std::string> thread_id{};
+  std::optional<std::string> checkpoint_ns{};
+  std::optional<std::string> checkpoint_id{};
+  nlohmann::json checkpoint_map{};
+
+  template <class F> void fields(F &&f) const {
+    f("thread_id", thread_id);
+    f("checkpoint_ns", checkpoint_ns);
+    f("checkpoint_id", checkpoint_id);
+    f("checkpoint_map", checkpoint_map);
+  }
+};
+
+inline void from_json(const nlohmann::json &j, checkpoint &c) {
+  detail::require_object(j, "a checkpoint");
+  detail::get(j, "thread_id", c.thread_id);
+  detail::get(j, "checkpoint_ns", c.checkpoint_ns);
+  detail::get(j, "checkpoint_id", c.checkpoint_id);
+  detail::get(j, "checkpoint_map", c.checkpoint_map);
+}
+
+/// One pending interrupt of a task: what the graph's `interrupt(value)` asked, and the id that a
+/// `command.resume` map answers it by (see command::resume_each).
+struct interrupt {
+  std::string id;       ///< `interrupt_id` on older servers; empty before interrupts had ids
+  nlohmann::json value; ///< what the node passed to interrupt()
+  nlohmann::json raw;   ///< as received (older servers add when, resumable, ns)
+};
+
+inline void from_json(const nlohmann::json &j, interrupt &i) {
+  detail::require_object(j, "an interrupt");
+  detail::get(j, "id", i.id);
+  if (i.id.empty()) detail::get(j, "interrupt_id", i.id);
+  detail::get(j, "value", i.value);
+  i.raw = j;
+}
+
+/// A task of a thread state: a node that runs next, with the interrupts it waits on.
+struct thread_task {
+  std::string id;
+  std::string name; ///< the node
+  std::optional<std::string> error;
+  std::vector<webhooks::interrupt> interrupts;
+  nlohmann::json checkpoint; ///< a subgraph's checkpoint
+  nlohmann::json state;      ///< a subgraph's state (with subgraphs = true)
+  nlohmann::json result;
+};
+
+inline void from_json(const nlohmann::json &j, thread_task &t) {
+  detail::require_object(j, "a thread task");
+  detail::get(j, "id", t.id);
+  detail::get(j, "name", t.name);
+  detail::get(j, "error", t.error);
+  detail::get(j, "interrupts", t.interrupts);
+  detail::get(j, "checkpoint", t.checkpoint);
+  detail::get(j, "state", t.state);
+  detail::get(j, "result", t.result);
+}
+
+/// A thread's state at a checkpoint (`GET /threads/{thread_id}/state`): its values, the nodes that
+/// run next, and the interrupts waiting for a `command.resume`.
+struct thread_state {
+  nlohmann::json values;
+  std::vector<std::string> next; ///< empty when the graph ended
+  std::vector<thread_task> tasks;
+  std::optional<webhooks::checkpoint> checkpoint;
+  std::optional<webhooks::checkpoint> parent_checkpoint;
+  nlohmann::json metadata; ///< the checkpoint's: source, step, run_id, ...
+  std::optional<timestamp> created_at;
+  nlohmann::json raw;
+
+  /// Every pending interrupt, task by task (the Python server also lists them at the top level).
+  std::vector<webhooks::interrupt> interrupts() const {
+    std::vector<webhooks::interrupt> all;
+    for (const auto &t : tasks) all.insert(all.end(), t.interrupts.begin(), t.interrupts.end());
+    return all;
+  }
+};
+
+inline void from_json(const nlohmann::json &j, thread_state &s) {
+  detail::require_object(j, "a thread state");
+  detail::get(j, "values", s.values);
+  detail::get(j, "next", s.next);
+  detail::get(j, "tasks", s.tasks);
+  detail::get(j, "checkpoint", s.checkpoint);
+  detail::get(j, "parent_checkpoint", s.parent_checkpoint);
+  detail::get(j, "metadata", s.metadata);
+  detail::get(j, "created_at", s.created_at);
+  s.raw = j;
+}
+
+/// What `POST /threads/{thread_id}/state` answers: the checkpoint the update made.
+struct thread_update_result {
+  webhooks::checkpoint checkpoint;
+  nlohmann::json raw;
+};
+
+inline void from_json(const nlohmann::json &j, thread_update_result &r) {
+  detail::require_object(j, "a state update's result");
+  detail::get(j, "checkpoint", r.checkpoint);
+  r.raw = j;
+}
 
 /// An assistant (`POST /assistants/search` items).
 struct assistant {
@@ -1089,33 +1378,20 @@ inline void from_json(const nlohmann::json &j, server_info &i) {
 // One block per endpoint: a plain aggregate whose fields are spelled like the JSON keys, and
 // beside them what the library needs to send it:
 //   method, route      the HTTP method and the path template; the path is made from the route,
-//                      each {name} replaced by the percent-encoded field `name` (see path())
+//                      each {name} replaced by the percent-encoded field `name` (see path()), a
+//                      [part] left out when its field is unset
 //   idempotent         whether repeating it after a 5xx or a broken connection is safe
 //   response_type      what the client returns for it
 //   path(f)            calls f(name, value) for each field that goes into the path
 //   fields(f)          (requests with a JSON body) f(key, value) for each body field; unset
 //                      ones (disengaged optionals, null json, empty lists) are left out
+//   json_body()        (instead, a body that is not an object: POST /runs/batch)
 //   query(f)           (some) f(key, value) for each query parameter
 //   headers()          (some) extra request headers, e.g. Last-Event-ID
 // Every request type is in LANGGRAPH_WEBHOOKS_REQUESTS at the end of this section: adding an
 // endpoint is one block here and one line there. Every field has a default member initializer,
 // so that designated initializers that leave fields out compile without GCC's
 // -Wmissing-field-initializers (part of -Wextra).
-
-/// `checkpoint` of a thread run: resume from this checkpoint.
-struct checkpoint {
-  std::optional<std::string> thread_id{};
-  std::optional<std::string> checkpoint_ns{};
-  std::optional<std::string> checkpoint_id{};
-  nlohmann::json checkpoint_map{};
-
-  template <class F> void fields(F &&f) const {
-    f("thread_id", thread_id);
-    f("checkpoint_ns", checkpoint_ns);
-    f("checkpoint_id", checkpoint_id);
-    f("checkpoint_map", checkpoint_map);
-  }
-};
 
 /// `langsmith_tracer`: where LangSmith records the run.
 struct langsmith_tracer {
@@ -1181,6 +1457,33 @@ template <class R, class F> void cron_fields(const R &r, F &f) {
   f("enabled", r.enabled);
 }
 } // namespace detail
+
+/// A run's `command`: resume an interrupted run, update its state, go to nodes. Assign one to a
+/// request's `command`: `req.command = lgw::command::resume_with("approved");`.
+struct command {
+  std::optional<nlohmann::json> resume{}; ///< what the pending interrupt() returns (see resume_each)
+  nlohmann::json update{};                ///< a state update, as if made by the interrupted node
+  nlohmann::json goto_{};                 ///< `goto`: a node, a Send {node, input}, or a list of them
+
+  template <class F> void fields(F &&f) const {
+    f("resume", resume);
+    f("update", update);
+    f("goto", goto_);
+  }
+  /// Resumes every pending interrupt with `value`.
+  static command resume_with(nlohmann::json value) {
+    command c;
+    c.resume = std::move(value);
+    return c;
+  }
+  /// Resumes interrupts one by one: each interrupt's id (thread_state::interrupts()) with its value.
+  static command resume_each(const std::vector<std::pair<std::string, nlohmann::json>> &values) {
+    command c;
+    c.resume = nlohmann::json::object();
+    for (const auto &v : values) (*c.resume)[v.first] = v.second;
+    return c;
+  }
+};
 
 // ---- runs -------------------------------------------------------------------------------
 // The six run-creating requests take the same fields (reference §2), each also its own few;
@@ -1468,6 +1771,79 @@ struct cancel_run_request {
   }
 };
 
+/// `GET /threads/{thread_id}/runs` — Python `client.runs.list`. The JS server lists oldest first
+/// and ignores `select`.
+struct list_runs_request {
+  std::string thread_id{};
+  std::optional<int> limit{}; ///< server default 10
+  std::optional<int> offset{};
+  std::optional<run_status> status{};
+  std::vector<std::string> select{}; ///< fields to return
+
+  static constexpr const char *method = "GET", *route = "/threads/{thread_id}/runs";
+  static constexpr bool idempotent = true;
+  using response_type = std::vector<run>;
+  template <class F> void path(F &&f) const { f("thread_id", thread_id); }
+  template <class F> void query(F &&f) const {
+    f("limit", limit);
+    f("offset", offset);
+    f("status", status);
+    f("select", select);
+  }
+};
+
+/// `POST /runs/batch` — Python `client.runs.create_batch`. Background runs on temporary
+/// threads, each with its own `webhook`; the body is the list of their bodies.
+struct create_run_batch_request {
+  std::vector<create_run_stateless_request> runs{};
+
+  static constexpr const char *method = "POST", *route = "/runs/batch";
+  static constexpr bool idempotent = false;
+  using response_type = std::vector<run>;
+  template <class F> void path(F &&) const {}
+  nlohmann::json json_body() const {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto &r : runs) list.push_back(detail::object_of(r));
+    return list;
+  }
+};
+
+/// `POST /runs/cancel` — Python `client.runs.cancel_many`: the runs `run_ids` of `thread_id`, or
+/// every run with `status`. (The JS server has no such route: runs().cancel_many() then cancels
+/// the listed runs one by one.)
+struct cancel_runs_request {
+  std::optional<std::string> thread_id{};
+  std::vector<std::string> run_ids{};
+  std::optional<cancel_status> status{};
+  std::optional<cancel_action> action{};
+
+  static constexpr const char *method = "POST", *route = "/runs/cancel";
+  static constexpr bool idempotent = true;
+  using response_type = void;
+  template <class F> void path(F &&) const {}
+  template <class F> void fields(F &&f) const {
+    f("thread_id", thread_id);
+    f("run_ids", run_ids);
+    f("status", status);
+  }
+  template <class F> void query(F &&f) const { f("action", action); }
+};
+
+/// `DELETE /threads/{thread_id}/runs/{run_id}` — Python `client.runs.delete`. Cancel a running
+/// run first.
+struct delete_run_request {
+  std::string thread_id{};
+  std::string run_id{};
+
+  static constexpr const char *method = "DELETE", *route = "/threads/{thread_id}/runs/{run_id}";
+  static constexpr bool idempotent = true;
+  using response_type = void;
+  template <class F> void path(F &&f) const {
+    f("thread_id", thread_id);
+    f("run_id", run_id);
+  }
+};
+
 // ---- crons ------------------------------------------------------------------------------
 
 /// `POST /threads/{thread_id}/runs/crons` — Python `client.crons.create_for_thread`. The
@@ -1573,6 +1949,79 @@ struct delete_cron_request {
   template <class F> void path(F &&f) const { f("cron_id", cron_id); }
 };
 
+/// `GET /runs/crons/{cron_id}` — one cron (Agent Server v0.10 on; not on the JS server).
+struct get_cron_request {
+  std::string cron_id{};
+
+  static constexpr const char *method = "GET", *route = "/runs/crons/{cron_id}";
+  static constexpr bool idempotent = true;
+  using response_type = cron;
+  template <class F> void path(F &&f) const { f("cron_id", cron_id); }
+};
+
+/// `PATCH /runs/crons/{cron_id}` — Python `client.crons.update`: only the fields set change;
+/// `end_time = nullptr` removes the end time. Pause a cron with `enabled = false`, re-point its
+/// webhook with `webhook`.
+struct update_cron_request {
+  std::string cron_id{};
+  std::optional<std::string> schedule{};
+  std::optional<std::string> timezone{};
+  clearable<std::string> end_time{}; ///< ISO-8601; nullptr: no end
+  std::optional<bool> enabled{};
+  nlohmann::json input{};
+  nlohmann::json metadata{}; ///< merged into the cron's
+  nlohmann::json config{};
+  nlohmann::json context{};
+  std::optional<std::string> webhook{};
+  std::optional<webhooks::on_run_completed> on_run_completed{};
+  node_list interrupt_before{};
+  node_list interrupt_after{};
+  std::vector<webhooks::stream_mode> stream_mode{};
+  std::optional<bool> stream_subgraphs{};
+  std::optional<bool> stream_resumable{};
+  std::optional<webhooks::durability> durability{};
+
+  static constexpr const char *method = "PATCH", *route = "/runs/crons/{cron_id}";
+  static constexpr bool idempotent = true;
+  using response_type = cron;
+  template <class F> void path(F &&f) const { f("cron_id", cron_id); }
+  template <class F> void fields(F &&f) const {
+    f("schedule", schedule);
+    f("timezone", timezone);
+    f("end_time", end_time);
+    f("enabled", enabled);
+    f("input", input);
+    f("metadata", metadata);
+    f("config", config);
+    f("context", context);
+    f("webhook", webhook);
+    f("on_run_completed", on_run_completed);
+    f("interrupt_before", interrupt_before);
+    f("interrupt_after", interrupt_after);
+    f("stream_mode", stream_mode);
+    f("stream_subgraphs", stream_subgraphs);
+    f("stream_resumable", stream_resumable);
+    f("durability", durability);
+  }
+};
+
+/// `POST /runs/crons/count` — Python `client.crons.count`: how many crons match.
+struct count_crons_request {
+  std::optional<std::string> assistant_id{};
+  std::optional<std::string> thread_id{};
+  nlohmann::json metadata{};
+
+  static constexpr const char *method = "POST", *route = "/runs/crons/count";
+  static constexpr bool idempotent = true;
+  using response_type = std::int64_t;
+  template <class F> void path(F &&) const {}
+  template <class F> void fields(F &&f) const {
+    f("assistant_id", assistant_id);
+    f("thread_id", thread_id);
+    f("metadata", metadata);
+  }
+};
+
 // ---- assistants and threads -------------------------------------------------------------
 
 /// `POST /assistants/search` — Python `client.assistants.search`.
@@ -1623,6 +2072,116 @@ struct create_thread_request {
   }
 };
 
+/// `GET /threads/{thread_id}` — Python `client.threads.get`: the thread, with its status,
+/// values and pending interrupts.
+struct get_thread_request {
+  std::string thread_id{};
+
+  static constexpr const char *method = "GET", *route = "/threads/{thread_id}";
+  static constexpr bool idempotent = true;
+  using response_type = thread;
+  template <class F> void path(F &&f) const { f("thread_id", thread_id); }
+};
+
+/// `GET /threads/{thread_id}/state[/{checkpoint_id}]` — Python `client.threads.get_state`: the
+/// state at the latest checkpoint, or at `checkpoint_id`; what an interrupted run waits for.
+struct get_thread_state_request {
+  std::string thread_id{};
+  std::optional<std::string> checkpoint_id{};
+  std::optional<bool> subgraphs{}; ///< expand the state of subgraphs
+
+  static constexpr const char *method = "GET", *route = "/threads/{thread_id}/state[/{checkpoint_id}]";
+  static constexpr bool idempotent = true;
+  using response_type = thread_state;
+  template <class F> void path(F &&f) const {
+    f("thread_id", thread_id);
+    f("checkpoint_id", checkpoint_id);
+  }
+  template <class F> void query(F &&f) const { f("subgraphs", subgraphs); }
+};
+
+/// `POST /threads/{thread_id}/state` — Python `client.threads.update_state`: writes `values` as
+/// if node `as_node` had returned them, making a new checkpoint.
+struct update_thread_state_request {
+  std::string thread_id{};
+  nlohmann::json values{};
+  std::optional<std::string> as_node{};
+  std::optional<webhooks::checkpoint> checkpoint{}; ///< update from this checkpoint (a fork)
+  std::optional<std::string> checkpoint_id{};
+
+  static constexpr const char *method = "POST", *route = "/threads/{thread_id}/state";
+  static constexpr bool idempotent = false;
+  using response_type = thread_update_result;
+  template <class F> void path(F &&f) const { f("thread_id", thread_id); }
+  template <class F> void fields(F &&f) const {
+    f("values", values);
+    f("as_node", as_node);
+    f("checkpoint", checkpoint);
+    f("checkpoint_id", checkpoint_id);
+  }
+};
+
+/// `POST /threads/{thread_id}/history` — Python `client.threads.get_history`: the thread's
+/// states, newest first. `limit` is always sent (the servers' defaults differ: 1 and 10).
+struct get_thread_history_request {
+  std::string thread_id{};
+  int limit = 10;
+  std::optional<std::string> before{};              ///< a checkpoint id: the states before it
+  nlohmann::json metadata{};                        ///< checkpoint metadata to match, e.g. {"source": "loop"}
+  std::optional<webhooks::checkpoint> checkpoint{}; ///< a subgraph's namespace
+
+  static constexpr const char *method = "POST", *route = "/threads/{thread_id}/history";
+  static constexpr bool idempotent = true;
+  using response_type = std::vector<thread_state>;
+  template <class F> void path(F &&f) const { f("thread_id", thread_id); }
+  template <class F> void fields(F &&f) const {
+    f("limit", limit);
+    f("before", before);
+    f("metadata", metadata);
+    f("checkpoint", checkpoint);
+  }
+};
+
+/// `POST /threads/search` — Python `client.threads.search`.
+struct search_threads_request {
+  nlohmann::json metadata{}; ///< exact match per key
+  nlohmann::json values{};   ///< exact match per key of the thread's values
+  std::vector<std::string> ids{};
+  std::optional<thread_status> status{};
+  std::optional<int> limit{}; ///< server default 10
+  std::optional<int> offset{};
+  std::optional<thread_sort_by> sort_by{};
+  std::optional<webhooks::sort_order> sort_order{};
+  std::vector<std::string> select{};
+
+  static constexpr const char *method = "POST", *route = "/threads/search";
+  static constexpr bool idempotent = true;
+  using response_type = std::vector<thread>;
+  template <class F> void path(F &&) const {}
+  template <class F> void fields(F &&f) const {
+    f("metadata", metadata);
+    f("values", values);
+    f("ids", ids);
+    f("status", status);
+    f("limit", limit);
+    f("offset", offset);
+    f("sort_by", sort_by);
+    f("sort_order", sort_order);
+    f("select", select);
+  }
+};
+
+/// `DELETE /threads/{thread_id}` — Python `client.threads.delete`: the thread, its runs and
+/// checkpoints.
+struct delete_thread_request {
+  std::string thread_id{};
+
+  static constexpr const char *method = "DELETE", *route = "/threads/{thread_id}";
+  static constexpr bool idempotent = true;
+  using response_type = void;
+  template <class F> void path(F &&f) const { f("thread_id", thread_id); }
+};
+
 // ---- the server -------------------------------------------------------------------------
 
 /// `GET /info` — the server's version and feature flags.
@@ -1656,12 +2215,25 @@ struct get_ok_request {
   X(join_run_request, send)                                                                                            \
   X(join_stream_request, stream)                                                                                       \
   X(cancel_run_request, send)                                                                                          \
+  X(list_runs_request, send)                                                                                           \
+  X(create_run_batch_request, send)                                                                                    \
+  X(cancel_runs_request, send)                                                                                         \
+  X(delete_run_request, send)                                                                                          \
   X(create_thread_cron_request, send)                                                                                  \
   X(create_cron_request, send)                                                                                         \
   X(search_crons_request, send)                                                                                        \
   X(delete_cron_request, send)                                                                                         \
+  X(get_cron_request, send)                                                                                            \
+  X(update_cron_request, send)                                                                                         \
+  X(count_crons_request, send)                                                                                         \
   X(search_assistants_request, send)                                                                                   \
   X(create_thread_request, send)                                                                                       \
+  X(get_thread_request, send)                                                                                          \
+  X(get_thread_state_request, send)                                                                                    \
+  X(update_thread_state_request, send)                                                                                 \
+  X(get_thread_history_request, send)                                                                                  \
+  X(search_threads_request, send)                                                                                      \
+  X(delete_thread_request, send)                                                                                       \
   X(get_info_request, send)                                                                                            \
   X(get_ok_request, send)
 
@@ -1671,6 +2243,9 @@ template <class R>
 struct has_query<R,
                  std::void_t<decltype(std::declval<const R &>().query(std::declval<void (*&)(const char *, int)>()))>>
     : std::true_type {};
+template <class R, class = void> struct has_json_body : std::false_type {}; // a body that is not an object
+template <class R>
+struct has_json_body<R, std::void_t<decltype(std::declval<const R &>().json_body())>> : std::true_type {};
 template <class R, class = void> struct has_headers : std::false_type {};
 template <class R>
 struct has_headers<R, std::void_t<decltype(std::declval<const R &>().headers())>> : std::true_type {};
@@ -1678,18 +2253,26 @@ struct has_headers<R, std::void_t<decltype(std::declval<const R &>().headers())>
 
 namespace detail {
 // A request's query string from its query(f): a flag only when true (both servers default flags
-// to false, and the JS server reads any non-empty value, even "false", as true), an enum by its
-// wire name, a list as one parameter per item.
+// to false, and the JS server reads any non-empty value, even "false", as true), a number, an
+// enum by its wire name, a list as one parameter per item.
 class query_builder {
 public:
   void operator()(const char *key, const std::optional<bool> &v) {
     if (v.value_or(false)) add(key, "true");
   }
+  void operator()(const char *key, const std::optional<int> &v) {
+    if (v) add(key, std::to_string(*v));
+  }
   template <class E> void operator()(const char *key, const std::optional<E> &v) {
     if (v) add(key, to_string(*v));
   }
   template <class E> void operator()(const char *key, const std::vector<E> &v) {
-    for (const auto &e : v) add(key, to_string(e));
+    for (const auto &e : v) {
+      if constexpr (std::is_same_v<E, std::string>)
+        add(key, e);
+      else
+        add(key, to_string(e));
+    }
   }
   const std::string &str() const noexcept { return q_; }
 
@@ -1707,29 +2290,54 @@ template <class R, class = void> struct has_target : std::false_type {};
 template <class R> struct has_target<R, std::void_t<decltype(std::declval<const R &>().target())>> : std::true_type {};
 } // namespace detail
 
+namespace detail {
+// Appends `part` of a route to `out`, each {name} the percent-encoded path field `name` of `r`;
+// returns the name of a field that is empty or unset (then `out` is incomplete), else "".
+template <class R> std::string_view expand_route(std::string_view part, const R &r, std::string &out) {
+  for (std::size_t i = 0; i < part.size();) {
+    if (part[i] != '{') {
+      out += part[i++];
+      continue;
+    }
+    const std::size_t close = part.find('}', i);
+    const std::string_view name = part.substr(i + 1, close - i - 1);
+    const std::string *value = nullptr;
+    r.path([&](const char *key, const auto &v) {
+      if (name != key) return;
+      if constexpr (is_optional<std::decay_t<decltype(v)>>::value) {
+        if (v) value = &*v;
+      } else {
+        value = &v;
+      }
+    });
+    if (!value || value->empty()) return name;
+    out += percent_encode(*value);
+    i = close + 1;
+  }
+  return {};
+}
+} // namespace detail
+
 /// The percent-encoded path and query of a request: its route with each {name} replaced by the
-/// field `name`, then its query parameters. Throws std::invalid_argument when an id that goes
-/// into the path is empty (it would silently address another route).
+/// field `name` (a [part] only when its fields are set), then its query parameters. Throws
+/// std::invalid_argument when an id that goes into the path is empty (it would silently
+/// address another route).
 template <class R> std::string target(const R &r) {
   if constexpr (detail::has_target<R>::value) {
     return r.target();
   } else {
     const std::string_view route = R::route;
+    const std::size_t open = route.find('['), close = route.find(']');
     std::string out;
-    for (std::size_t i = 0; i < route.size();) {
-      if (route[i] != '{') {
-        out += route[i++];
-        continue;
-      }
-      const std::size_t close = route.find('}', i);
-      const std::string_view name = route.substr(i + 1, close - i - 1);
-      r.path([&](const char *key, const std::string &value) {
-        if (name != key) return;
-        if (value.empty())
-          throw std::invalid_argument(std::string(R::method) + ' ' + std::string(route) + ": " + key + " is empty");
-        out += percent_encode(value);
-      });
-      i = close + 1;
+    const std::string_view missing = detail::expand_route(route.substr(0, open), r, out);
+    if (!missing.empty())
+      throw std::invalid_argument(std::string(R::method) + ' ' + std::string(route) + ": " + std::string(missing) +
+                                  " is empty");
+    if (open != std::string_view::npos) {
+      std::string optional_part;
+      if (detail::expand_route(route.substr(open + 1, close - open - 1), r, optional_part).empty())
+        out += optional_part;
+      out += route.substr(close + 1);
     }
     if constexpr (detail::has_query<R>::value) {
       detail::query_builder q;
@@ -2158,19 +2766,42 @@ template <> struct response_reader<void> {
   static void read(const http_response &, std::size_t) {}
 };
 
-// A GET of a run's event stream at a path the server named (its Location header).
-struct rejoin_request {
-  static constexpr const char *method = "GET";
-  static constexpr const char *route = "{Location}";
+// A GET of a path the server named (its Location header): a broken stream's rejoin, from its
+// last event id, or a broken /wait's join.
+template <class Response> struct location_request {
+  static constexpr const char *method = "GET", *route = "{Location}";
   static constexpr bool idempotent = true;
-  using response_type = stream_result;
+  using response_type = Response;
 
   std::string path;
-  std::string last_event_id;
+  std::optional<std::string> last_event_id;
 
   std::string target() const { return path; }
-  http_headers headers() const { return {{"Last-Event-ID", last_event_id}}; }
+  http_headers headers() const {
+    if (!last_event_id) return {};
+    return {{"Last-Event-ID", *last_event_id}};
+  }
 };
+
+// The path of a Location the client may follow: a path, or a URL of the client's own origin
+// (the SDKs refuse to follow another); the base URL's prefix taken off. "" when it may not.
+inline std::string followable_path(std::string_view location, const url_parts &base) {
+  std::string path;
+  if (!location.empty() && location.front() == '/') {
+    path = std::string(location);
+  } else {
+    try {
+      const url_parts u = parse_url(location);
+      if (u.origin() != base.origin()) return {};
+      const std::size_t at = location.find('/', location.find("://") + 3);
+      path = at == std::string_view::npos ? "/" : std::string(location.substr(at));
+    } catch (const std::invalid_argument &) {
+      return {};
+    }
+  }
+  if (!base.path.empty() && path.compare(0, base.path.size(), base.path) == 0) path.erase(0, base.path.size());
+  return path;
+}
 
 // A run's error from the `error` event of a stream: the {error, message} object, a string, or
 // anything else as (at most 2,000 bytes of) JSON text.
@@ -2178,6 +2809,7 @@ inline run_error run_error_from(const nlohmann::json &data);
 
 // One streaming call across its attempts: the first request and any rejoins.
 struct stream_state {
+  const run_created_handler *on_run_created = nullptr;
   stream_result result;
   std::optional<run_error> failure; // from the stream's `error` event
   std::string location;             // the server's rejoin path (Python: the Location header)
@@ -2192,6 +2824,10 @@ struct stream_state {
     if (!rid.empty()) result.run_id = rid;
     if (!tid.empty()) result.thread_id = tid;
     if (!head.header("Location").empty()) location = std::string(head.header("Location"));
+    if (on_run_created && *on_run_created && !rid.empty()) {
+      (*on_run_created)(rid, tid);
+      on_run_created = nullptr; // once: not again for a rejoin
+    }
   }
 
   // The part an event becomes, or nullopt for the event an old server repeats after a rejoin;
@@ -2294,11 +2930,18 @@ public:
   /// The one generic path: sends any request struct and returns its `response_type`.
   /// Throws `error` for transport failures, non-2xx answers, unparsable bodies and (for
   /// /wait and /join) failed runs.
-  template <class Request> typename Request::response_type send(const Request &request) { return send(request, true); }
+  template <class Request> typename Request::response_type send(const Request &request) {
+    return send(request, true, run_created_handler());
+  }
 
   /// As above; with `raise_error` false a failed run (`__error__`) is returned in
-  /// `run_output::error` instead of thrown.
-  template <class Request> typename Request::response_type send(const Request &request, bool raise_error);
+  /// `run_output::error` instead of thrown; `on_run_created` is called once the run's ids are
+  /// known. A /wait whose connection breaks after the run was created is rejoined (the server's
+  /// Location, else the run's join) with the retry policy of idempotent calls; when it cannot be, the
+  /// error names the run (error::run_id()).
+  template <class Request>
+  typename Request::response_type send(const Request &request, bool raise_error,
+                                       const run_created_handler &on_run_created = {});
 
   /// Builds the `http_request` for a request struct: method, prefixed target, headers, body.
   template <class Request> http_request make_request(const Request &request) const {
@@ -2313,9 +2956,12 @@ public:
       http_headers extra = request.headers();
       detail::add_headers(req.headers, extra);
     }
-    if constexpr (detail::has_fields<Request>::value) {
+    if constexpr (detail::has_json_body<Request>::value || detail::has_fields<Request>::value) {
       detail::add_header(req.headers, "Content-Type", "application/json");
-      req.body = detail::object_of(request).dump();
+      if constexpr (detail::has_json_body<Request>::value)
+        req.body = request.json_body().dump();
+      else
+        req.body = detail::object_of(request).dump();
     }
     return req;
   }
@@ -2327,12 +2973,14 @@ public:
   /// rejoined from its last event id, so each event is seen once. An `error` event is
   /// delivered, then thrown as `error` with kind run_failed; a body that stops inside an
   /// event is an invalid_response error.
-  template <class Request, class OnPart> stream_result stream(const Request &request, OnPart &&on_part);
+  template <class Request, class OnPart>
+  stream_result stream(const Request &request, OnPart &&on_part, const run_created_handler &on_run_created = {});
 
   /// Sends `req` with the retry policy; returns a 2xx response or throws `error`. With
   /// `on_chunk`, the body of a 2xx answer goes to it (error bodies are still collected), and
   /// nothing is retried once a chunk has been delivered.
-  http_response perform(const http_request &req, bool idempotent, const chunk_callback &on_chunk);
+  http_response perform(const http_request &req, bool idempotent, const chunk_callback &on_chunk,
+                        const std::function<void(const http_response &head)> &on_head = {});
 
   const url_parts &base_url() const noexcept { return url_; }
   const client_options &options() const noexcept { return options_; }
@@ -2352,6 +3000,10 @@ private:
                       detail::stream_state &st, bool resumable);
   // The request that rejoins a broken stream after its last event, once the back-off passed.
   http_request rejoin(const http_request &broken, detail::stream_state &st);
+  // The answer of a broken /wait's run, joined again (its Location, else the run's join); throws
+  // the error naming the run when that is not possible.
+  http_response rejoin_wait(const http_request &broken, const error &why, const std::string &run_id,
+                            const std::string &thread_id, const std::string &location);
   // When a call started now must end (call_timeout), if ever.
   std::optional<std::chrono::steady_clock::time_point> deadline() const {
     if (!options_.call_timeout) return std::nullopt;
@@ -2394,27 +3046,67 @@ public:
   explicit threads_view(basic_client &c) noexcept : c_(c) {}
   /// `POST /threads`
   thread create(const create_thread_request &r = {}) { return c_.send(r); }
+  /// `GET /threads/{thread_id}`
+  thread get(std::string thread_id) { return c_.send(get_thread_request{std::move(thread_id)}); }
+  /// `GET /threads/{thread_id}/state[/{checkpoint_id}]`: what an interrupted run waits for.
+  thread_state get_state(std::string thread_id, std::optional<std::string> checkpoint_id = std::nullopt) {
+    return c_.send(get_thread_state_request{std::move(thread_id), std::move(checkpoint_id), std::nullopt});
+  }
+  thread_state get_state(const get_thread_state_request &r) { return c_.send(r); }
+  /// `POST /threads/{thread_id}/state`
+  thread_update_result update_state(const update_thread_state_request &r) { return c_.send(r); }
+  /// `POST /threads/{thread_id}/history`: newest first.
+  std::vector<thread_state> get_history(const get_thread_history_request &r) { return c_.send(r); }
+  std::vector<thread_state> get_history(std::string thread_id, int limit = 10) {
+    get_thread_history_request r;
+    r.thread_id = std::move(thread_id);
+    r.limit = limit;
+    return c_.send(r);
+  }
+  /// `POST /threads/search`
+  std::vector<thread> search(const search_threads_request &r = {}) { return c_.send(r); }
+  /// `DELETE /threads/{thread_id}` (Python `threads.delete`)
+  void remove(std::string thread_id) { c_.send(delete_thread_request{std::move(thread_id)}); }
 
 private:
   basic_client &c_;
 };
 
-/// `client.runs()` — Python `client.runs`.
+/// `client.runs()` — Python `client.runs`. The calls that create a run take an optional
+/// `on_run_created(run_id, thread_id)`, called as soon as the ids are known.
 template <class T> class basic_client<T>::runs_view {
 public:
   explicit runs_view(basic_client &c) noexcept : c_(c) {}
   /// `POST /threads/{thread_id}/runs`
-  run create(const create_run_request &r) { return c_.send(r); }
+  run create(const create_run_request &r, const run_created_handler &on_run_created = {}) {
+    return c_.send(r, true, on_run_created);
+  }
   /// `POST /runs`
-  run create(const create_run_stateless_request &r) { return c_.send(r); }
+  run create(const create_run_stateless_request &r, const run_created_handler &on_run_created = {}) {
+    return c_.send(r, true, on_run_created);
+  }
+  /// `POST /runs/batch`: stateless runs, each with its own webhook.
+  std::vector<run> create_batch(const create_run_batch_request &r) { return c_.send(r); }
   /// `POST /threads/{thread_id}/runs/wait`; a failed run throws `error` (run_failed) unless
-  /// `raise_error` is false.
-  run_output wait(const wait_run_request &r, bool raise_error = true) { return c_.send(r, raise_error); }
+  /// `raise_error` is false; a broken connection is rejoined (see basic_client::send).
+  run_output wait(const wait_run_request &r, bool raise_error = true, const run_created_handler &on_run_created = {}) {
+    return c_.send(r, raise_error, on_run_created);
+  }
   /// `POST /runs/wait`
-  run_output wait(const wait_run_stateless_request &r, bool raise_error = true) { return c_.send(r, raise_error); }
+  run_output wait(const wait_run_stateless_request &r, bool raise_error = true,
+                  const run_created_handler &on_run_created = {}) {
+    return c_.send(r, raise_error, on_run_created);
+  }
   /// `GET /threads/{thread_id}/runs/{run_id}`
   run get(std::string thread_id, std::string run_id) {
     return c_.send(get_run_request{std::move(thread_id), std::move(run_id)});
+  }
+  /// `GET /threads/{thread_id}/runs`
+  std::vector<run> list(const list_runs_request &r) { return c_.send(r); }
+  std::vector<run> list(std::string thread_id) {
+    list_runs_request r;
+    r.thread_id = std::move(thread_id);
+    return c_.send(r);
   }
   /// `GET /threads/{thread_id}/runs/{run_id}/join`
   run_output join(std::string thread_id, std::string run_id, bool raise_error = true) {
@@ -2423,12 +3115,15 @@ public:
   run_output join(const join_run_request &r, bool raise_error = true) { return c_.send(r, raise_error); }
   /// `POST /threads/{thread_id}/runs/stream`: `on_part(const stream_part&)` for each event
   /// as it arrives (return false to stop).
-  template <class OnPart> stream_result stream(const stream_run_request &r, OnPart &&on_part) {
-    return c_.stream(r, std::forward<OnPart>(on_part));
+  template <class OnPart>
+  stream_result stream(const stream_run_request &r, OnPart &&on_part, const run_created_handler &on_run_created = {}) {
+    return c_.stream(r, std::forward<OnPart>(on_part), on_run_created);
   }
   /// `POST /runs/stream`
-  template <class OnPart> stream_result stream(const stream_run_stateless_request &r, OnPart &&on_part) {
-    return c_.stream(r, std::forward<OnPart>(on_part));
+  template <class OnPart>
+  stream_result stream(const stream_run_stateless_request &r, OnPart &&on_part,
+                       const run_created_handler &on_run_created = {}) {
+    return c_.stream(r, std::forward<OnPart>(on_part), on_run_created);
   }
   /// `GET /threads/{thread_id}/runs/{run_id}/stream`
   template <class OnPart> stream_result join_stream(std::string thread_id, std::string run_id, OnPart &&on_part) {
@@ -2445,6 +3140,24 @@ public:
               cancel_action action = cancel_action::interrupt) {
     c_.send(cancel_run_request{std::move(thread_id), std::move(run_id), wait, action});
   }
+  /// `POST /runs/cancel`: the listed runs of a thread, or every run with a status. Where the
+  /// server has no such route (the JS server answers 404 "404 Not Found"), listed runs are
+  /// cancelled one by one.
+  void cancel_many(const cancel_runs_request &r) {
+    try {
+      c_.send(r);
+    } catch (const error &e) {
+      if (e.kind() != error_kind::not_found || detail::trim_ows(e.body()) != "404 Not Found" || !r.thread_id ||
+          r.run_ids.empty())
+        throw;
+      for (const auto &run_id : r.run_ids)
+        cancel(*r.thread_id, run_id, false, r.action.value_or(cancel_action::interrupt));
+    }
+  }
+  /// `DELETE /threads/{thread_id}/runs/{run_id}` (Python `runs.delete`)
+  void remove(std::string thread_id, std::string run_id) {
+    c_.send(delete_run_request{std::move(thread_id), std::move(run_id)});
+  }
 
 private:
   basic_client &c_;
@@ -2458,8 +3171,14 @@ public:
   cron create(const create_cron_request &r) { return c_.send(r); }
   /// `POST /threads/{thread_id}/runs/crons`
   cron create_for_thread(const create_thread_cron_request &r) { return c_.send(r); }
+  /// `GET /runs/crons/{cron_id}`
+  cron get(std::string cron_id) { return c_.send(get_cron_request{std::move(cron_id)}); }
+  /// `PATCH /runs/crons/{cron_id}`: pause it (`enabled = false`), re-point its webhook, ...
+  cron update(const update_cron_request &r) { return c_.send(r); }
   /// `POST /runs/crons/search`
   std::vector<cron> search(const search_crons_request &r = {}) { return c_.send(r); }
+  /// `POST /runs/crons/count`
+  std::int64_t count(const count_crons_request &r = {}) { return c_.send(r); }
   /// `DELETE /runs/crons/{cron_id}` (Python `crons.delete`)
   void remove(std::string cron_id) { c_.send(delete_cron_request{std::move(cron_id)}); }
 
@@ -2471,23 +3190,55 @@ private:
 
 template <class T>
 template <class Request>
-typename Request::response_type basic_client<T>::send(const Request &request, bool raise_error) {
+typename Request::response_type basic_client<T>::send(const Request &request, bool raise_error,
+                                                      const run_created_handler &on_run_created) {
   using response_type = typename Request::response_type;
   static_assert(!std::is_same_v<response_type, stream_result>,
                 "this request answers with an event stream: send it with stream(request, on_part)");
   http_request req = make_request(request);
   req.deadline = deadline();
-  http_response res = perform(req, Request::idempotent, chunk_callback());
+  std::string run_id, thread_id, location; // from the 2xx head
+  const auto on_head = [&](const http_response &head) {
+    detail::ids_from_location(head.header("Content-Location"), thread_id, run_id);
+    location = std::string(head.header("Location"));
+    if (on_run_created && !run_id.empty()) on_run_created(run_id, thread_id);
+  };
+  http_response res;
+  try {
+    res = perform(req, Request::idempotent, chunk_callback(), on_head);
+  } catch (const error &e) {
+    constexpr bool waits = std::is_same_v<response_type, run_output> && !Request::idempotent; // a /wait
+    if (!waits || run_id.empty()) throw;
+    res = rejoin_wait(req, e, run_id, thread_id, location);
+  }
   const std::string endpoint = req.method + ' ' + req.target;
   if constexpr (std::is_void_v<response_type>) {
     return;
   } else {
     response_type out = parse<response_type>(endpoint, res);
     if constexpr (std::is_same_v<response_type, run_output>) {
+      if (out.run_id.empty()) out.run_id = run_id, out.thread_id = thread_id;
       if (raise_error && out.error)
         throw error(error_kind::run_failed, endpoint, res.status, out.error->message, res.body, out.error->error);
     }
     return out;
+  }
+}
+
+template <class T>
+http_response basic_client<T>::rejoin_wait(const http_request &broken, const error &why, const std::string &run_id,
+                                           const std::string &thread_id, const std::string &location) {
+  const bool connection = why.kind() == error_kind::connection || why.kind() == error_kind::timeout;
+  std::string path = detail::followable_path(location, url_);
+  if (path.empty() && !thread_id.empty()) path = target(join_run_request{thread_id, run_id, std::nullopt});
+  if (!connection || path.empty()) throw why.for_run(run_id, thread_id);
+  pause(broken, backoff(0, nullptr));
+  http_request req = make_request(detail::location_request<run_output>{path, std::nullopt});
+  req.deadline = broken.deadline; // the whole call's
+  try {
+    return perform(req, true, chunk_callback()); // a join is idempotent: the retry policy applies
+  } catch (const error &e) {
+    throw e.for_run(run_id, thread_id);
   }
 }
 
@@ -2531,12 +3282,14 @@ template <class T> void basic_client<T>::pause(const http_request &req, std::chr
 
 template <class T>
 template <class Request, class OnPart>
-stream_result basic_client<T>::stream(const Request &request, OnPart &&on_part) {
+stream_result basic_client<T>::stream(const Request &request, OnPart &&on_part,
+                                      const run_created_handler &on_run_created) {
   static_assert(std::is_same_v<typename Request::response_type, stream_result>,
                 "stream() takes stream_run_request, stream_run_stateless_request or join_stream_request");
   http_request req = make_request(request);
   req.deadline = deadline();
   detail::stream_state st;
+  st.on_run_created = &on_run_created;
   if constexpr (std::is_same_v<Request, join_stream_request>) {
     st.result.thread_id = request.thread_id;
     st.result.run_id = request.run_id;
@@ -2601,19 +3354,21 @@ template <class T> http_request basic_client<T>::rejoin(const http_request &brok
     again.last_event_id = last;
     req = make_request(again);
   } else { // the server's Location, or the stateless join path of the JS server
-    std::string path = st.location.empty() ? "/runs/" + percent_encode(st.result.run_id) + "/stream" : st.location;
-    if (!url_.path.empty() && path.compare(0, url_.path.size(), url_.path) == 0) path.erase(0, url_.path.size());
-    req = make_request(detail::rejoin_request{std::move(path), last});
+    std::string path = detail::followable_path(st.location, url_);
+    if (path.empty()) path = "/runs/" + percent_encode(st.result.run_id) + "/stream";
+    req = make_request(detail::location_request<stream_result>{std::move(path), last});
   }
   req.deadline = broken.deadline; // the whole call's
   return req;
 }
 
 template <class T>
-http_response basic_client<T>::perform(const http_request &req, bool idempotent, const chunk_callback &on_chunk) {
+http_response basic_client<T>::perform(const http_request &req, bool idempotent, const chunk_callback &on_chunk,
+                                       const std::function<void(const http_response &head)> &on_head) {
   const std::string endpoint = req.method + ' ' + req.target;
   const auto late = [&] { return req.deadline && std::chrono::steady_clock::now() >= *req.deadline; };
   bool delivered = false;            // a chunk reached on_chunk: repeating would repeat it
+  bool head_seen = false;            // a 2xx head went to on_head
   std::exception_ptr callback_error; // thrown by on_chunk; rethrown once the transport returns
   for (int attempt = 0;; ++attempt) {
     if (late()) throw past_deadline(endpoint, 0);
@@ -2630,6 +3385,15 @@ http_response basic_client<T>::perform(const http_request &req, bool idempotent,
       if (late()) {
         too_late = true;
         return false;
+      }
+      if (!head_seen && on_head) {
+        head_seen = true;
+        try {
+          on_head(head);
+        } catch (...) {
+          callback_error = std::current_exception();
+          return false;
+        }
       }
       if (on_chunk) {
         delivered = true;
@@ -2648,6 +3412,10 @@ http_response basic_client<T>::perform(const http_request &req, bool idempotent,
       return true;
     };
     http_response res = transport_.send(req, sink);
+    if (!head_seen && on_head && !res.failure && res.status >= 200 && res.status <= 299) { // no body came
+      head_seen = true;
+      on_head(res);
+    }
     if (callback_error) std::rethrow_exception(callback_error);
     if (too_late) throw past_deadline(endpoint, res.status);
     if (too_large)
@@ -2992,8 +3760,15 @@ public:
   /// Set when the run failed: the JS server and old Python servers send a message string,
   /// newer Python servers `{"error": class, "message": text}`; both end up here.
   std::optional<run_error> error;
-  /// Query parameters of the call (route many runs through one receiver with your own).
+  /// true when the receiver made this event from the server's record of the run (see
+  /// basic_webhook_server::await_outcome), not from a delivery.
+  bool from_server = false;
+  /// Query parameters of the call (route many runs through one receiver with your own), the
+  /// secret's left out.
   query_params query;
+  /// Header fields of the call (`webhooks.headers` of a deployment's langgraph.json sends its
+  /// own), the secret's and Authorization left out. Look one up with header().
+  http_headers headers;
   /// The payload as received.
   std::string body;
 
@@ -3020,6 +3795,11 @@ public:
   }
   /// The whole payload as JSON (parsed on each call; its nesting was checked on arrival).
   nlohmann::json json() const { return detail::json_parse(body); }
+  /// Value of the first header field called `name` (any case), or "".
+  std::string_view header(std::string_view name) const {
+    const std::string *v = detail::find_header(headers, name);
+    return v ? std::string_view(*v) : std::string_view();
+  }
   /// Value of the first query parameter `name`, or "".
   std::string_view query_value(std::string_view name) const {
     for (const auto &q : query)
@@ -3554,6 +4334,18 @@ private:
 
 // ---- the receiver -----------------------------------------------------------------------
 
+/// A run's outcome (basic_webhook_server::await_outcome): its webhook, or the server's record of
+/// the run when no webhook came in time.
+struct run_outcome {
+  webhook_event event; ///< the webhook, or one made from the server's record (event.from_server)
+  std::string run_id, thread_id;
+  run_status status = run_status::unknown;
+  std::string status_text;
+  std::optional<run_error> error;
+  std::optional<nlohmann::json> values; ///< the final values (absent on some servers and runs)
+  bool from_server() const noexcept { return event.from_server; }
+};
+
 namespace detail {
 // Compares without an early exit, so the time taken does not tell how much of a guess was right.
 inline bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
@@ -3579,8 +4371,9 @@ inline http_response reply(int status, std::string detail_text, http_headers hea
 inline std::size_t footprint(const webhook_event &e, const std::string &key) {
   std::size_t n = e.body.capacity() + e.run_id.capacity() * 2 + e.thread_id.capacity() + e.assistant_id.capacity() +
                   e.status_text.capacity() + key.capacity() * 2 + 256;
-  n += e.query.capacity() * sizeof(query_params::value_type);
+  n += (e.query.capacity() + e.headers.capacity()) * sizeof(query_params::value_type);
   for (const auto &q : e.query) n += q.first.capacity() + q.second.capacity();
+  for (const auto &h : e.headers) n += h.first.capacity() + h.second.capacity();
   if (e.error) n += e.error->error.capacity() + e.error->message.capacity();
   return n;
 }
@@ -3710,6 +4503,17 @@ public:
     return found;
   }
 
+  /// A run's outcome whatever happened to its webhook: the webhook when it is accepted within
+  /// `grace` (or was before), else what `client` learns from the server (it joins the run while
+  /// it goes on, then reads its status), which the receiver then keeps like a delivery: a
+  /// webhook of the run that arrives later is acknowledged as a repeat and not delivered to
+  /// on_event again, so each outcome reaches the program once. Works after a restart for runs
+  /// whose ids the program kept. Throws `error` when the server cannot tell (a stateless run
+  /// whose thread was deleted: create it with `on_completion = keep`).
+  template <class Client>
+  run_outcome await_outcome(Client &client, const std::string &thread_id, const std::string &run_id,
+                            std::chrono::milliseconds grace);
+
   webhook_server_stats stats() const {
     std::lock_guard<std::mutex> lock(m_);
     webhook_server_stats s = stats_;
@@ -3822,6 +4626,47 @@ template <class S> void basic_webhook_server<S>::forget_old(clock::time_point no
   }
 }
 
+template <class S>
+template <class Client>
+run_outcome basic_webhook_server<S>::await_outcome(Client &client, const std::string &thread_id,
+                                                   const std::string &run_id, std::chrono::milliseconds grace) {
+  std::optional<webhook_event> event = wait_for(run_id, grace);
+  if (!event) {
+    // The server's record: its final values (a join returns once the run ended), then its status.
+    const run_output out = client.runs().join(thread_id, run_id, false);
+    event = wait_for(run_id, std::chrono::milliseconds(0)); // delivered while the join waited?
+    if (!event) {
+      const run r = client.runs().get(thread_id, run_id);
+      nlohmann::json record = nlohmann::json::object();
+      record["run_id"] = run_id;
+      record["thread_id"] = thread_id;
+      record["assistant_id"] = r.assistant_id;
+      record["status"] = r.raw.value("status", std::string(to_string(r.status)));
+      if (out.error)
+        record["error"] = {{"error", out.error->error}, {"message", out.error->message}};
+      else if (!out.values.is_null())
+        record["values"] = out.values;
+      webhook_event made = webhook_event::from_body(record.dump(), {}, options_.max_json_depth);
+      made.from_server = true;
+      auto kept = std::make_shared<webhook_event>(std::move(made));
+      std::string key = detail::delivery_key(kept->run_id, kept->status_text);
+      std::lock_guard<std::mutex> lock(m_);
+      if (seen_.find(key) == seen_.end()) keep(kept, std::move(key)); // else a delivery is being handled
+      const auto it = by_run_.find(run_id);
+      event = it != by_run_.end() ? *it->second : *kept;
+    }
+  }
+  run_outcome o;
+  o.run_id = event->run_id;
+  o.thread_id = event->thread_id;
+  o.status = event->status;
+  o.status_text = event->status_text;
+  o.error = event->error;
+  o.values = event->values();
+  o.event = std::move(*event);
+  return o;
+}
+
 template <class S> std::optional<http_response> basic_webhook_server<S>::check_head(const http_request &head) {
   const std::string_view target(head.target);
   const std::size_t q = target.find('?');
@@ -3855,14 +4700,22 @@ std::optional<http_response> basic_webhook_server<S>::read_event(http_request re
   if (req.body.size() > options_.max_body_bytes)
     return rejected(413, "body larger than " + std::to_string(options_.max_body_bytes) + " bytes");
   const std::size_t q = req.target.find('?');
+  query_params query =
+      q == std::string::npos ? query_params() : parse_query(std::string_view(req.target).substr(q + 1));
+  const bool secret = !options_.secret.empty();
+  if (secret) // what the event exposes never holds the secret
+    query.erase(std::remove_if(query.begin(), query.end(),
+                               [&](const auto &p) { return p.first == options_.secret_query_param; }),
+                query.end());
   try {
-    event = std::make_shared<webhook_event>(webhook_event::from_body(
-        std::move(req.body),
-        q == std::string::npos ? query_params() : parse_query(std::string_view(req.target).substr(q + 1)),
-        options_.max_json_depth));
+    event = std::make_shared<webhook_event>(
+        webhook_event::from_body(std::move(req.body), std::move(query), options_.max_json_depth));
   } catch (const payload_error &e) {
     return rejected(e.not_json() ? 400 : 422, e.what());
   }
+  for (auto &h : req.headers)
+    if (!secret || (!detail::iequals(h.first, options_.secret_header) && !detail::iequals(h.first, "Authorization")))
+      event->headers.push_back(std::move(h));
   return std::nullopt;
 }
 
@@ -5257,8 +6110,8 @@ using webhook_server = basic_webhook_server<httplib_server_transport>;
 #endif
 // send<R> for each request sent with send(); those sent with stream() take the caller's callback.
 #define LANGGRAPH_WEBHOOKS_DETAIL_INSTANTIATE_send(R)                                                                  \
-  LANGGRAPH_WEBHOOKS_DETAIL_INSTANTIATION R::response_type basic_client<httplib_client_transport>::send<R>(const R &,  \
-                                                                                                           bool);
+  LANGGRAPH_WEBHOOKS_DETAIL_INSTANTIATION R::response_type basic_client<httplib_client_transport>::send<R>(            \
+      const R &, bool, const run_created_handler &);
 #define LANGGRAPH_WEBHOOKS_DETAIL_INSTANTIATE_stream(R)
 #define LANGGRAPH_WEBHOOKS_DETAIL_INSTANTIATE(R, how) LANGGRAPH_WEBHOOKS_DETAIL_INSTANTIATE_##how(R)
 

@@ -29,6 +29,8 @@ template <class R> lgw::http_request sent(const R &r) {
     using T = typename R::response_type;
     if constexpr (lgw::detail::is_vector<T>::value)
       res.body = "[]";
+    else if constexpr (std::is_integral_v<T>)
+      res.body = "3";
     else if constexpr (!std::is_void_v<T> && !std::is_same_v<T, lgw::stream_result>)
       res.body = "{}";
     return res;
@@ -166,6 +168,71 @@ template <> pair_of<lgw::create_thread_request> both() {
   a.metadata = {{"k", "v"}};
   return {{.thread_id = "t", .metadata = {{"k", "v"}}}, a};
 }
+template <> pair_of<lgw::list_runs_request> both() {
+  lgw::list_runs_request a;
+  a.thread_id = "t";
+  a.limit = 5;
+  a.status = lgw::run_status::success;
+  return {{.thread_id = "t", .limit = 5, .status = lgw::run_status::success}, a};
+}
+template <> pair_of<lgw::create_run_batch_request> both() {
+  lgw::create_run_stateless_request one;
+  one.assistant_id = "agent";
+  one.webhook = hook;
+  lgw::create_run_batch_request a;
+  a.runs = {one, one};
+  return {{.runs = {{.assistant_id = "agent", .webhook = hook}, {.assistant_id = "agent", .webhook = hook}}}, a};
+}
+template <> pair_of<lgw::cancel_runs_request> both() {
+  lgw::cancel_runs_request a;
+  a.thread_id = "t";
+  a.run_ids = {"r1", "r2"};
+  a.action = lgw::cancel_action::rollback;
+  return {{.thread_id = "t", .run_ids = {"r1", "r2"}, .action = lgw::cancel_action::rollback}, a};
+}
+template <> pair_of<lgw::delete_run_request> both() { return {{.thread_id = "t", .run_id = "r"}, {"t", "r"}}; }
+template <> pair_of<lgw::get_cron_request> both() { return {{.cron_id = "c"}, {"c"}}; }
+template <> pair_of<lgw::update_cron_request> both() {
+  lgw::update_cron_request a;
+  a.cron_id = "c";
+  a.end_time = nullptr;
+  a.enabled = false;
+  a.webhook = hook;
+  return {{.cron_id = "c", .end_time = nullptr, .enabled = false, .webhook = hook}, a};
+}
+template <> pair_of<lgw::count_crons_request> both() {
+  lgw::count_crons_request a;
+  a.assistant_id = "agent";
+  return {{.assistant_id = "agent"}, a};
+}
+template <> pair_of<lgw::get_thread_request> both() { return {{.thread_id = "t"}, {"t"}}; }
+template <> pair_of<lgw::get_thread_state_request> both() {
+  lgw::get_thread_state_request a;
+  a.thread_id = "t";
+  a.checkpoint_id = "cp";
+  return {{.thread_id = "t", .checkpoint_id = "cp"}, a};
+}
+template <> pair_of<lgw::update_thread_state_request> both() {
+  lgw::update_thread_state_request a;
+  a.thread_id = "t";
+  a.values = {{"answer", 1}};
+  a.as_node = "review";
+  return {{.thread_id = "t", .values = {{"answer", 1}}, .as_node = "review"}, a};
+}
+template <> pair_of<lgw::get_thread_history_request> both() {
+  lgw::get_thread_history_request a;
+  a.thread_id = "t";
+  a.limit = 3;
+  a.before = "cp";
+  return {{.thread_id = "t", .limit = 3, .before = "cp"}, a};
+}
+template <> pair_of<lgw::search_threads_request> both() {
+  lgw::search_threads_request a;
+  a.status = lgw::thread_status::interrupted;
+  a.limit = 20;
+  return {{.status = lgw::thread_status::interrupted, .limit = 20}, a};
+}
+template <> pair_of<lgw::delete_thread_request> both() { return {{.thread_id = "t"}, {"t"}}; }
 template <> pair_of<lgw::get_info_request> both() { return {{}, {}}; }
 template <> pair_of<lgw::get_ok_request> both() { return {{}, {}}; }
 

@@ -57,13 +57,16 @@ TEST_CASE("webhook_server: a delivery over a real socket, then wait_for") {
   REQUIRE(hooks.port() > 0);
   CHECK(hooks.url() == "http://127.0.0.1:" + std::to_string(hooks.port()) + "/hook?token=k");
   auto c = client_for(hooks);
-  auto res = c.Post("/hook?token=k", payload("sock-1"), "text/plain;charset=UTF-8");
+  auto res = c.Post("/hook?token=k&job=7", {{"X-Tenant", "acme"}}, payload("sock-1"), "text/plain;charset=UTF-8");
   REQUIRE(res);
   CHECK(res->status == 200);
   CHECK(res->get_header_value("Content-Type") == "application/json");
   auto ev = hooks.wait_for("sock-1", 5s);
   REQUIRE(ev);
-  CHECK(ev->query_value("token") == "k");
+  CHECK(ev->query_value("job") == "7");
+  CHECK(ev->query_value("token").empty()); // the secret is never exposed
+  CHECK(ev->header("x-tenant") == "acme"); // case-insensitive
+  CHECK(ev->header("Content-Type") == "text/plain;charset=UTF-8");
   auto denied = c.Post("/hook", payload("sock-2"), "application/json");
   REQUIRE(denied);
   CHECK(denied->status == 401);

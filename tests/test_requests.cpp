@@ -351,6 +351,194 @@ template <> sample<lgw::get_ok_request> sample_of() {
   return {{{}, "GET", "/ok", nullptr}, {{}, "GET", "/ok", nullptr}};
 }
 
+template <> sample<lgw::list_runs_request> sample_of() {
+  lgw::list_runs_request full;
+  full.thread_id = tid;
+  full.limit = 5;
+  full.offset = 10;
+  full.status = lgw::run_status::success;
+  full.select = {"run_id", "status"};
+  const std::string target = std::string("/threads/") + tid + "/runs";
+  return {{{tid}, "GET", target, nullptr},
+          {full, "GET", target + "?limit=5&offset=10&status=success&select=run_id&select=status", nullptr}};
+}
+
+template <> sample<lgw::create_run_batch_request> sample_of() {
+  lgw::create_run_stateless_request a, b;
+  a.assistant_id = "agent";
+  a.webhook = "https://hooks.example.com/a";
+  fill_run(b);
+  b.on_completion = lgw::on_completion::keep;
+  return {{{{a}},
+           "POST",
+           "/runs/batch",
+           json::array({{{"assistant_id", "agent"}, {"webhook", "https://hooks.example.com/a"}}})},
+          {{{a, b}},
+           "POST",
+           "/runs/batch",
+           json::array({{{"assistant_id", "agent"}, {"webhook", "https://hooks.example.com/a"}},
+                        merged(filled_run_json(), {{"on_completion", "keep"}})})}};
+}
+
+template <> sample<lgw::cancel_runs_request> sample_of() {
+  lgw::cancel_runs_request by_status;
+  by_status.status = lgw::cancel_status::running;
+  lgw::cancel_runs_request listed;
+  listed.thread_id = tid;
+  listed.run_ids = {"r-1", "r-2"};
+  listed.action = lgw::cancel_action::rollback;
+  return {{by_status, "POST", "/runs/cancel", {{"status", "running"}}},
+          {listed, "POST", "/runs/cancel?action=rollback", {{"thread_id", tid}, {"run_ids", {"r-1", "r-2"}}}}};
+}
+
+template <> sample<lgw::delete_run_request> sample_of() {
+  const std::string target = std::string("/threads/") + tid + "/runs/r-1";
+  return {{{tid, "r-1"}, "DELETE", target, nullptr}, {{tid, "r-1"}, "DELETE", target, nullptr}};
+}
+
+template <> sample<lgw::get_cron_request> sample_of() {
+  return {{{"c-1"}, "GET", "/runs/crons/c-1", nullptr}, {{"c 1"}, "GET", "/runs/crons/c%201", nullptr}};
+}
+
+template <> sample<lgw::update_cron_request> sample_of() {
+  lgw::update_cron_request min;
+  min.cron_id = "c-1";
+  min.enabled = false;
+  lgw::update_cron_request full;
+  full.cron_id = "c-1";
+  full.schedule = "*/10 * * * *";
+  full.timezone = "Europe/Paris";
+  full.end_time = nullptr; // cleared: sent as null
+  full.enabled = true;
+  full.input = {{"messages", json::array()}};
+  full.metadata = {{"job", "report"}};
+  full.config = {{"recursion_limit", 5}};
+  full.context = {{"tenant", "t"}};
+  full.webhook = "https://hooks.example.com/cron2";
+  full.on_run_completed = lgw::on_run_completed::keep;
+  full.interrupt_before = {"a"};
+  full.interrupt_after = lgw::node_list::all();
+  full.stream_mode = {lgw::stream_mode::values};
+  full.stream_subgraphs = true;
+  full.stream_resumable = false;
+  full.durability = lgw::durability::async;
+  return {{min, "PATCH", "/runs/crons/c-1", {{"enabled", false}}},
+          {full,
+           "PATCH",
+           "/runs/crons/c-1",
+           {{"schedule", "*/10 * * * *"},
+            {"timezone", "Europe/Paris"},
+            {"end_time", nullptr},
+            {"enabled", true},
+            {"input", {{"messages", json::array()}}},
+            {"metadata", {{"job", "report"}}},
+            {"config", {{"recursion_limit", 5}}},
+            {"context", {{"tenant", "t"}}},
+            {"webhook", "https://hooks.example.com/cron2"},
+            {"on_run_completed", "keep"},
+            {"interrupt_before", {"a"}},
+            {"interrupt_after", "*"},
+            {"stream_mode", {"values"}},
+            {"stream_subgraphs", true},
+            {"stream_resumable", false},
+            {"durability", "async"}}}};
+}
+
+template <> sample<lgw::count_crons_request> sample_of() {
+  lgw::count_crons_request full;
+  full.assistant_id = "a-1";
+  full.thread_id = tid;
+  full.metadata = {{"job", "report"}};
+  return {{{}, "POST", "/runs/crons/count", json::object()},
+          {full,
+           "POST",
+           "/runs/crons/count",
+           {{"assistant_id", "a-1"}, {"thread_id", tid}, {"metadata", {{"job", "report"}}}}}};
+}
+
+template <> sample<lgw::get_thread_request> sample_of() {
+  const std::string target = std::string("/threads/") + tid;
+  return {{{tid}, "GET", target, nullptr}, {{tid}, "GET", target, nullptr}};
+}
+
+template <> sample<lgw::get_thread_state_request> sample_of() {
+  const std::string target = std::string("/threads/") + tid + "/state";
+  return {{{tid, std::nullopt, std::nullopt}, "GET", target, nullptr},
+          {{tid, std::string("1ef-cp"), true}, "GET", target + "/1ef-cp?subgraphs=true", nullptr}};
+}
+
+template <> sample<lgw::update_thread_state_request> sample_of() {
+  lgw::update_thread_state_request min;
+  min.thread_id = tid;
+  min.values = {{"answer", "yes"}};
+  lgw::update_thread_state_request full;
+  full.thread_id = tid;
+  full.values = {{"answer", "yes"}};
+  full.as_node = "review";
+  full.checkpoint = lgw::checkpoint{std::nullopt, std::string(""), std::string("cp-1"), nullptr};
+  full.checkpoint_id = "cp-1";
+  const std::string target = std::string("/threads/") + tid + "/state";
+  return {{min, "POST", target, {{"values", {{"answer", "yes"}}}}},
+          {full,
+           "POST",
+           target,
+           {{"values", {{"answer", "yes"}}},
+            {"as_node", "review"},
+            {"checkpoint", {{"checkpoint_ns", ""}, {"checkpoint_id", "cp-1"}}},
+            {"checkpoint_id", "cp-1"}}}};
+}
+
+template <> sample<lgw::get_thread_history_request> sample_of() {
+  lgw::get_thread_history_request min;
+  min.thread_id = tid;
+  lgw::get_thread_history_request full;
+  full.thread_id = tid;
+  full.limit = 3;
+  full.before = "cp-9";
+  full.metadata = {{"source", "loop"}};
+  full.checkpoint = lgw::checkpoint{std::nullopt, std::string("sub:1"), std::nullopt, nullptr};
+  const std::string target = std::string("/threads/") + tid + "/history";
+  return {{min, "POST", target, {{"limit", 10}}},
+          {full,
+           "POST",
+           target,
+           {{"limit", 3},
+            {"before", "cp-9"},
+            {"metadata", {{"source", "loop"}}},
+            {"checkpoint", {{"checkpoint_ns", "sub:1"}}}}}};
+}
+
+template <> sample<lgw::search_threads_request> sample_of() {
+  lgw::search_threads_request full;
+  full.metadata = {{"graph_id", "agent"}};
+  full.values = {{"answer", "yes"}};
+  full.ids = {tid};
+  full.status = lgw::thread_status::interrupted;
+  full.limit = 20;
+  full.offset = 0;
+  full.sort_by = lgw::thread_sort_by::updated_at;
+  full.sort_order = lgw::sort_order::asc;
+  full.select = {"thread_id", "status"};
+  return {{{}, "POST", "/threads/search", json::object()},
+          {full,
+           "POST",
+           "/threads/search",
+           {{"metadata", {{"graph_id", "agent"}}},
+            {"values", {{"answer", "yes"}}},
+            {"ids", {tid}},
+            {"status", "interrupted"},
+            {"limit", 20},
+            {"offset", 0},
+            {"sort_by", "updated_at"},
+            {"sort_order", "asc"},
+            {"select", {"thread_id", "status"}}}}};
+}
+
+template <> sample<lgw::delete_thread_request> sample_of() {
+  const std::string target = std::string("/threads/") + tid;
+  return {{{tid}, "DELETE", target, nullptr}, {{tid}, "DELETE", target, nullptr}};
+}
+
 // A plausible answer for the request's response type, so the client accepts it.
 template <class R> std::string answer_for() {
   using T = typename R::response_type;
@@ -358,6 +546,8 @@ template <class R> std::string answer_for() {
     return "";
   else if constexpr (lgw::detail::is_vector<T>::value)
     return "[]";
+  else if constexpr (std::is_integral_v<T>)
+    return "3";
   else
     return "{}";
 }
@@ -375,7 +565,7 @@ template <class R> void check_wire(const wire<R> &w, const char *which) {
     CHECK(body_of(got) == w.body);
     CHECK(got.header("Content-Type") == "application/json");
     // path ids are in the path, never in the body
-    w.request.path([&](const char *key, const std::string &) { CHECK_FALSE(body_of(got).contains(key)); });
+    w.request.path([&](const char *key, const auto &) { CHECK_FALSE(body_of(got).contains(key)); });
   }
 }
 

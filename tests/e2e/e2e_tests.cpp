@@ -8,6 +8,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -160,7 +161,7 @@ TEST_CASE("create run with a webhook: the run records it, join returns the outpu
   auto hook = listener().wait_for(run.run_id);
   CHECK(hook.status == lgw::run_status::success);
   CHECK(hook.thread_id == run.thread_id);
-  CHECK(hook.query_value("token") == "e2e");
+  CHECK(hook.query_value("token").empty()); // the secret is never exposed
   REQUIRE(hook.values());
   CHECK(last_message(*hook.values()) == "echo: create");
   REQUIRE(hook.run_started_at);
@@ -464,4 +465,245 @@ TEST_CASE("wait_for after /wait returned: the webhook had already arrived") {
   auto ev = listener().wait_for(out.run_id, 0ms);
   CHECK(ev.status == lgw::run_status::success);
   CHECK(listener().count_for(out.run_id) == 1);
+}
+
+// ---- the run lifecycle around a webhook ---------------------------------------------------
+
+namespace {
+// Every message text of a values object, in order.
+std::vector<std::string> texts(const json &values) {
+  std::vector<std::string> out;
+  for (const json &m : values.at("messages"))
+    out.push_back(m.contains("kwargs") ? m["kwargs"].value("content", "") : m.value("content", ""));
+  return out;
+}
+} // namespace
+
+TEST_CASE("human in the loop: webhook, thread state with the interrupt, resume with a command, second webhook") {
+  auto c = make_client();
+  const std::string tid = c.threads().create().thread_id;
+  lgw::create_run_request r;
+  r.thread_id = tid;
+  r.assistant_id = "agent";
+  json in = hello("ship it");
+  in["review"] = "approve shipping?";
+  r.input = in;
+  r.webhook = listener().url();
+  const lgw::run paused = c.runs().create(r);
+  // The JS server reports a run that stopped in interrupt() as a success: the thread says more.
+  CHECK(listener().wait_for(paused.run_id).status == lgw::run_status::success);
+  CHECK(c.threads().get(tid).status == lgw::thread_status::interrupted);
+
+  const lgw::thread_state state = c.threads().get_state(tid);
+  CHECK(state.next == std::vector<std::string>{"human_review"});
+  const auto pending = state.interrupts();
+  REQUIRE(pending.size() == 1);
+  CHECK(pending[0].value == json{{"question", "approve shipping?"}});
+  CHECK(pending[0].id.size() == 32); // XXH3-128 hex
+  REQUIRE(state.checkpoint);
+  REQUIRE(state.checkpoint->checkpoint_id);
+
+  lgw::create_run_request resume;
+  resume.thread_id = tid;
+  resume.assistant_id = "agent";
+  resume.command = lgw::command::resume_each({{pending[0].id, "yes"}});
+  resume.webhook = listener().url();
+  const lgw::run resumed = c.runs().create(resume);
+  const lgw::webhook_event done = listener().wait_for(resumed.run_id);
+  CHECK(done.status == lgw::run_status::success);
+  REQUIRE(done.values());
+  CHECK(texts(*done.values()) == std::vector<std::string>{"ship it", "review: yes", "echo: ship it"});
+
+  CHECK(c.threads().get(tid).status == lgw::thread_status::idle);
+  const lgw::thread_state after = c.threads().get_state(tid);
+  CHECK(after.next.empty());
+  CHECK(after.interrupts().empty());
+
+  // The history, newest first; a past checkpoint by id shows the interrupt again.
+  const auto history = c.threads().get_history(tid, 50);
+  REQUIRE(history.size() >= 3);
+  CHECK(history.front().next.empty());
+  const lgw::thread_state then = c.threads().get_state(tid, state.checkpoint->checkpoint_id);
+  CHECK(then.next == std::vector<std::string>{"human_review"});
+  lgw::get_thread_history_request h;
+  h.thread_id = tid;
+  h.limit = 1;
+  CHECK(c.threads().get_history(h).size() == 1);
+}
+
+TEST_CASE("threads: get, search, update_state, remove") {
+  auto c = make_client();
+  lgw::create_thread_request t;
+  t.metadata = {{"suite", "lifecycle"}, {"n", std::to_string(std::rand())}};
+  const std::string tid = c.threads().create(t).thread_id;
+  const lgw::thread got = c.threads().get(tid);
+  CHECK(got.thread_id == tid);
+  CHECK(got.status == lgw::thread_status::idle);
+  CHECK(got.metadata["suite"] == "lifecycle");
+
+  lgw::search_threads_request s;
+  s.metadata = t.metadata;
+  const auto found = c.threads().search(s);
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].thread_id == tid);
+
+  lgw::wait_run_request w;
+  w.thread_id = tid;
+  w.assistant_id = "agent";
+  w.input = hello("state");
+  c.runs().wait(w);
+  lgw::update_thread_state_request u;
+  u.thread_id = tid;
+  u.values = {{"messages", {{{"role", "ai"}, {"content", "edited by hand"}}}}};
+  u.as_node = "reply";
+  const lgw::thread_update_result updated = c.threads().update_state(u);
+  REQUIRE(updated.checkpoint.checkpoint_id);
+  const lgw::thread_state now = c.threads().get_state(tid);
+  CHECK(now.checkpoint->checkpoint_id == updated.checkpoint.checkpoint_id);
+  CHECK(texts(now.values).back() == "edited by hand");
+
+  c.threads().remove(tid);
+  const lgw::error e = test::error_of([&] { c.threads().get(tid); });
+  CHECK(e.kind() == lgw::error_kind::not_found);
+  CHECK(e.endpoint() == "GET /threads/" + tid);
+}
+
+TEST_CASE("runs: list, a batch with a webhook each, cancel_many, remove") {
+  auto c = make_client();
+  lgw::create_run_batch_request batch;
+  for (const char *job : {"1", "2"}) {
+    lgw::create_run_stateless_request r;
+    r.assistant_id = "agent";
+    r.input = hello(std::string("batch ") + job);
+    r.webhook = listener().url() + "&job=" + job;
+    batch.runs.push_back(r);
+  }
+  const std::vector<lgw::run> runs = c.runs().create_batch(batch);
+  REQUIRE(runs.size() == 2);
+  for (std::size_t i = 0; i < 2; ++i) {
+    const lgw::webhook_event hook = listener().wait_for(runs[i].run_id);
+    CHECK(hook.query_value("job") == std::to_string(i + 1));
+    CHECK(hook.query_value("token").empty()); // the receiver's secret is never exposed
+    CHECK(hook.status == lgw::run_status::success);
+    CHECK(hook.kwargs()["input"] == hello("batch " + std::to_string(i + 1)));
+  }
+
+  // Two runs on one thread: one running, one queued behind it; cancel both at once.
+  const std::string tid = c.threads().create().thread_id;
+  lgw::create_run_request slow;
+  slow.thread_id = tid;
+  slow.assistant_id = "agent";
+  json in = hello("slow");
+  in["sleep_ms"] = 20000;
+  slow.input = in;
+  slow.webhook = listener().url();
+  slow.multitask_strategy = lgw::multitask_strategy::enqueue;
+  const lgw::run first = wait_until_started(c, c.runs().create(slow));
+  const lgw::run second = c.runs().create(slow);
+  const auto listed = c.runs().list(tid);
+  REQUIRE(listed.size() == 2);
+  std::set<std::string> ids{listed[0].run_id, listed[1].run_id};
+  CHECK(ids == std::set<std::string>{first.run_id, second.run_id});
+  lgw::list_runs_request pending;
+  pending.thread_id = tid;
+  pending.status = lgw::run_status::pending;
+  const auto waiting = c.runs().list(pending);
+  REQUIRE(waiting.size() == 1);
+  CHECK(waiting[0].run_id == second.run_id);
+
+  lgw::cancel_runs_request cancel;
+  cancel.thread_id = tid;
+  cancel.run_ids = {first.run_id, second.run_id};
+  c.runs().cancel_many(cancel); // the JS server has no /runs/cancel: one cancel per run
+  CHECK(listener().wait_for(first.run_id).status_text == "interrupted");
+  lgw::run gone = c.runs().get(tid, second.run_id);
+  for (int i = 0; i < 100 && gone.status == lgw::run_status::pending; ++i) {
+    std::this_thread::sleep_for(50ms);
+    gone = c.runs().get(tid, second.run_id);
+  }
+  CHECK(gone.status == lgw::run_status::interrupted);
+
+  c.runs().remove(tid, first.run_id);
+  CHECK(test::error_of([&] { c.runs().get(tid, first.run_id); }).kind() == lgw::error_kind::not_found);
+  CHECK(c.runs().list(tid).size() == 1);
+}
+
+TEST_CASE("crons: get, update and count name the route the JS server lacks") {
+  auto c = make_client();
+  const lgw::error g = test::error_of([&] { c.crons().get("01a2207e-0000-7000-8000-000000000000"); });
+  CHECK(g.kind() == lgw::error_kind::not_found);
+  CHECK(g.endpoint() == "GET /runs/crons/01a2207e-0000-7000-8000-000000000000");
+  lgw::update_cron_request u;
+  u.cron_id = "01a2207e-0000-7000-8000-000000000000";
+  u.end_time = nullptr;
+  CHECK(test::error_of([&] { c.crons().update(u); }).kind() == lgw::error_kind::not_found);
+  CHECK(test::error_of([&] { c.crons().count(); }).kind() == lgw::error_kind::not_found);
+}
+
+TEST_CASE("on_run_created: the ids arrive before the /wait returns") {
+  auto c = make_client();
+  lgw::wait_run_request w;
+  w.thread_id = c.threads().create().thread_id;
+  w.assistant_id = "agent";
+  json in = hello("early ids");
+  in["sleep_ms"] = 1200;
+  w.input = in;
+  std::string created_run, created_thread;
+  std::chrono::steady_clock::time_point told, returned;
+  auto other = make_client(); // the hook runs inside the call: it uses another client
+  const lgw::run_output out = c.runs().wait(w, true, [&](const std::string &run_id, const std::string &thread_id) {
+    created_run = run_id;
+    created_thread = thread_id;
+    told = std::chrono::steady_clock::now();
+    CHECK(other.runs().get(thread_id, run_id).run_id == run_id); // usable at once
+  });
+  returned = std::chrono::steady_clock::now();
+  CHECK(created_run == out.run_id);
+  CHECK(created_thread == w.thread_id);
+  CHECK(returned - told >= 500ms); // told while the run was still going
+}
+
+TEST_CASE("await_outcome: the receiver was down when the run ended; the outcome still comes, once") {
+  auto c = make_client();
+  lgw::webhook_server_options o;
+  o.secret = "down";
+  lgw::webhook_server hooks(o);
+  std::atomic<int> handled{0};
+  hooks.on_event([&](const lgw::webhook_event &) { ++handled; });
+  hooks.start();
+  lgw::create_run_request r;
+  r.thread_id = c.threads().create().thread_id;
+  r.assistant_id = "agent";
+  json in = hello("while down");
+  in["sleep_ms"] = 800;
+  r.input = in;
+  r.webhook = hooks.url();
+  const lgw::run run = c.runs().create(r);
+  hooks.stop(); // the server's one delivery finds nobody
+  const lgw::run_outcome out = hooks.await_outcome(c, run.thread_id, run.run_id, 300ms);
+  CHECK(out.from_server());
+  CHECK(out.status == lgw::run_status::success);
+  REQUIRE(out.values);
+  CHECK(last_message(*out.values) == "echo: while down");
+  CHECK(out.event.run_id == run.run_id);
+
+  hooks.start(); // back up: nothing is delivered twice
+  std::this_thread::sleep_for(300ms);
+  CHECK(handled == 0);
+  const lgw::run_outcome again = hooks.await_outcome(c, run.thread_id, run.run_id, 0ms);
+  CHECK(again.from_server());
+  CHECK(again.status == lgw::run_status::success);
+  hooks.stop();
+
+  // The webhook in time: the outcome is the delivery.
+  lgw::webhook_server up(o);
+  up.start();
+  r.input = hello("while up");
+  r.webhook = up.url();
+  const lgw::run second = c.runs().create(r);
+  const lgw::run_outcome delivered = up.await_outcome(c, second.thread_id, second.run_id, 20s);
+  CHECK_FALSE(delivered.from_server());
+  REQUIRE(delivered.values);
+  CHECK(last_message(*delivered.values) == "echo: while up");
+  up.stop();
 }

@@ -3,6 +3,9 @@
 //   {..., sleep_ms: N}                -> `prepare` sleeps N ms first (cancellable runs)
 //   {..., fail: "text"}               -> `reply` throws Error("text") (failed runs)
 //   interrupt_before: ["reply"]       -> stops at the breakpoint after `prepare`
+//   {..., review: "question"}         -> `human_review` calls interrupt({question}): the run ends
+//                                        "interrupted"; a run with command {resume: answer}
+//                                        adds AI "review: <answer>", then `reply` runs
 // `prepare` also emits a custom stream event ({stage: "prepare", ...}).
 // The steering keys are untracked (never checkpointed), so they do not leak
 // into later runs on the same thread and are not in the /wait output or thread
@@ -10,6 +13,7 @@
 // in the `values` of its webhook/join after a cancel.
 import {
   Annotation,
+  interrupt,
   MessagesAnnotation,
   StateGraph,
   UntrackedValueChannel,
@@ -20,6 +24,8 @@ const State = Annotation.Root({
   ...MessagesAnnotation.spec,
   sleep_ms: new UntrackedValueChannel(),
   fail: new UntrackedValueChannel(),
+  // Tracked: the resumed run must still see the question. `human_review` clears it once answered.
+  review: Annotation(),
 });
 
 const sleep = (ms, signal) =>
@@ -44,6 +50,12 @@ async function prepare(state, config) {
   return {};
 }
 
+async function review(state) {
+  const answer = interrupt({ question: String(state.review) });
+  const text = typeof answer === "string" ? answer : JSON.stringify(answer);
+  return { messages: [new AIMessage(`review: ${text}`)], review: null };
+}
+
 async function reply(state) {
   if (state.fail != null) throw new Error(String(state.fail));
   return { messages: [new AIMessage(`echo: ${lastHumanText(state.messages)}`)] };
@@ -51,8 +63,13 @@ async function reply(state) {
 
 export const graph = new StateGraph({ stateSchema: State, input: State, output: MessagesAnnotation })
   .addNode("prepare", prepare)
+  .addNode("human_review", review)
   .addNode("reply", reply)
   .addEdge("__start__", "prepare")
-  .addEdge("prepare", "reply")
+  .addConditionalEdges("prepare", (state) => (state.review != null ? "human_review" : "reply"), [
+    "human_review",
+    "reply",
+  ])
+  .addEdge("human_review", "reply")
   .addEdge("reply", "__end__")
   .compile();

@@ -176,7 +176,7 @@ usage listen --format yaml
 usage listen --forward ftp://x/y
 usage cron create --assistant agent                         # --schedule missing
 usage cron create --assistant agent --schedule '* * * * *' --thread t1 --on-run-completed keep
-for cmd in listen run cron check-url info; do
+for cmd in listen run thread cron check-url info; do
   "$lgwh" "$cmd" --help | grep -q '^Usage: lgwh' || fail "$cmd --help"
 done
 
@@ -201,5 +201,33 @@ expect_status 2 "$lgwh" cron list 2>"$work/cron.err"
 grep -q 'this server has no crons' "$work/cron.err" || fail "cron list: $(cat "$work/cron.err")"
 expect_status 2 "$lgwh" cron create --assistant agent --schedule '*/5 * * * *' --webhook http://x/y 2>"$work/cron2.err"
 grep -q 'this server has no crons' "$work/cron2.err" || fail "cron create: $(cat "$work/cron2.err")"
+
+echo "== human in the loop: run --listen says what the run waits for; thread state; run --resume"
+review='{"messages":[{"role":"human","content":"ship?"}],"review":"Approve?"}'
+"$lgwh" run --assistant agent --mode create --input "$review" --listen >"$work/hitl.out" 2>"$work/hitl.err" ||
+  fail "run with an interrupt: $(cat "$work/hitl.err")"
+grep -q '^lgwh: the run waits for input: interrupt [0-9a-f]\{32\}: {"question":"Approve?"}$' "$work/hitl.err" ||
+  fail "no interrupt shown: $(cat "$work/hitl.err")"
+thread="$(sed -n 's/^lgwh: created thread //p' "$work/hitl.err")"
+grep -q "^lgwh: answer with: lgwh run --thread $thread --assistant agent --resume '<JSON>'$" "$work/hitl.err" ||
+  fail "no resume hint: $(cat "$work/hitl.err")"
+"$lgwh" thread state "$thread" >"$work/state.out" 2>"$work/state.err"
+grep -q '"next":\["human_review"\]' "$work/state.out" || fail "thread state: $(cat "$work/state.out")"
+grep -q '^lgwh: interrupt [0-9a-f]\{32\}: {"question":"Approve?"}$' "$work/state.err" || fail "state: $(cat "$work/state.err")"
+"$lgwh" thread get "$thread" | grep -q '"status":"interrupted"' || fail "thread get: not interrupted"
+"$lgwh" run --thread "$thread" --assistant agent --resume '"shipped"' --mode wait --listen >"$work/resume.out" 2>"$work/resume.err" ||
+  fail "resume: $(cat "$work/resume.err")"
+head -n1 "$work/resume.out" | grep -q '"content":"review: shipped"' || fail "the answer did not reach the graph: $(cat "$work/resume.out")"
+tail -n1 "$work/resume.out" | grep -q '^{"webhook":{.*"status":"success"' || fail "no second webhook"
+grep -q 'waits for input' "$work/resume.err" && fail "still waiting after the resume"
+"$lgwh" thread state "$thread" 2>&1 >/dev/null | grep -q '^lgwh: the thread waits for nothing$' || fail "state after resume"
+[ "$("$lgwh" thread runs "$thread" | wc -l)" -eq 2 ] || fail "thread runs: expected 2"
+[ "$("$lgwh" thread history "$thread" --limit 2 | wc -l)" -eq 2 ] || fail "thread history --limit 2"
+usage run --assistant agent --resume 1                      # --resume needs --thread
+usage run --assistant agent --thread t --resume 1 --command '{}'
+usage thread state                                          # the id is missing
+expect_status 2 "$lgwh" thread get 01a2207e-0000-7000-8000-000000000000 2>"$work/nothread.err"
+grep -q '^lgwh: GET /threads/01a2207e-0000-7000-8000-000000000000: 404 not_found' "$work/nothread.err" ||
+  fail "unknown thread: $(cat "$work/nothread.err")"
 
 echo "lgwh_test: all passed"

@@ -3,7 +3,8 @@
 //
 //   lgwh listen      receive webhooks and print them; optionally forward them to your handler
 //   lgwh run         start one run (create, stream or wait); --listen also receives its webhook
-//   lgwh cron        create, list and delete crons
+//   lgwh thread      a thread, its state (what an interrupted run waits for), history, runs
+//   lgwh cron        create, list, update and delete crons
 //   lgwh check-url   would a cloud deployment accept this webhook URL?
 //   lgwh info        the server's /info
 //
@@ -269,7 +270,7 @@ lgw::node_list node_list_option(const std::optional<std::string> &text) {
 /// Every body field that `run` and `cron create` set; each goes to the field of the same name.
 struct request_options {
   std::string assistant;
-  std::optional<std::string> input, metadata, config, context, command;
+  std::optional<std::string> input, metadata, config, context, command, resume;
   std::optional<std::string> webhook;
   std::optional<std::string> interrupt_before, interrupt_after;
   std::vector<lgw::stream_mode> stream_mode;
@@ -344,8 +345,9 @@ template <class R> R build_request(const request_options &o) {
   if (o.stream_resumable) r.stream_resumable = true;
   r.durability = o.durability;
   const auto command = LGWH_MEMBER(command);
-  if (o.command) {
-    if constexpr (std::is_invocable_v<decltype(command), R &>) r.command = json_option(o.command, "--command");
+  if constexpr (std::is_invocable_v<decltype(command), R &>) {
+    if (o.command) r.command = json_option(o.command, "--command");
+    if (o.resume) r.command = lgw::command::resume_with(json_option(o.resume, "--resume"));
   }
   set_field(r, o.after_seconds, LGWH_MEMBER(after_seconds), "--after-seconds", "runs");
   set_field(r, o.multitask_strategy, LGWH_MEMBER(multitask_strategy), "--multitask-strategy",
@@ -455,6 +457,17 @@ template <class R> int run_with(const run_options &o) {
     return exit_timeout;
   }
   print_json_line(ordered_json{{"webhook", event->json()}});
+  if (!event->thread_id.empty() && event->status == lgw::run_status::success) {
+    try { // a run that stopped in interrupt() ends "success": the thread says whether it waits
+      const auto pending = c.threads().get_state(event->thread_id).interrupts();
+      for (const auto &i : pending)
+        note("the run waits for input: interrupt " + i.id + ": " + one_line(i.value.dump()));
+      if (!pending.empty())
+        note("answer with: lgwh run --thread " + event->thread_id + " --assistant " + o.request.assistant +
+             " --resume '<JSON>'");
+    } catch (const lgw::error &) { // a stateless run's thread is gone: nothing to resume
+    }
+  }
   return status;
 }
 
@@ -464,6 +477,55 @@ int run_command(const run_options &o) {
   if (o.mode == "wait")
     return o.stateless ? run_with<lgw::wait_run_stateless_request>(o) : run_with<lgw::wait_run_request>(o);
   return o.stateless ? run_with<lgw::stream_run_stateless_request>(o) : run_with<lgw::stream_run_request>(o);
+}
+
+// ---- lgwh thread ----------------------------------------------------------------------------
+
+struct thread_options {
+  server_options server;
+  std::string thread_id;
+  std::optional<std::string> checkpoint;
+  int limit = 10;
+  bool subgraphs = false;
+};
+
+int thread_get(const thread_options &o) {
+  lgw::client c = connect(o.server);
+  print_json_line(c.threads().get(o.thread_id).raw);
+  return exit_ok;
+}
+
+/// The state as one JSON line; each pending interrupt also as a note, with the line that answers it.
+int thread_state(const thread_options &o) {
+  lgw::client c = connect(o.server);
+  lgw::get_thread_state_request r;
+  r.thread_id = o.thread_id;
+  r.checkpoint_id = o.checkpoint;
+  if (o.subgraphs) r.subgraphs = true;
+  const lgw::thread_state state = c.threads().get_state(r);
+  print_json_line(state.raw);
+  const auto pending = state.interrupts();
+  for (const auto &i : pending) note("interrupt " + i.id + ": " + one_line(i.value.dump()));
+  if (!pending.empty())
+    note("answer with: lgwh run --thread " + o.thread_id + " --assistant <graph> --resume '<JSON>'");
+  else if (state.next.empty())
+    note("the thread waits for nothing");
+  return exit_ok;
+}
+
+int thread_history(const thread_options &o) {
+  lgw::client c = connect(o.server);
+  for (const lgw::thread_state &s : c.threads().get_history(o.thread_id, o.limit)) print_json_line(s.raw);
+  return exit_ok;
+}
+
+int thread_runs(const thread_options &o) {
+  lgw::client c = connect(o.server);
+  lgw::list_runs_request r;
+  r.thread_id = o.thread_id;
+  r.limit = o.limit;
+  for (const lgw::run &run : c.runs().list(r)) print_json_line(run.raw);
+  return exit_ok;
 }
 
 // ---- lgwh cron ------------------------------------------------------------------------------
@@ -770,7 +832,12 @@ int main(int argc, char **argv) {
       ->capture_default_str();
   run_cmd->add_option("--public-url", run.public_url, "with --listen: the URL the server should call (a tunnel)")
       ->needs(listen_flag);
-  run_cmd->add_option("--command", run.request.command, "command, a JSON object {resume, update, goto}");
+  auto *command_opt =
+      run_cmd->add_option("--command", run.request.command, "command, a JSON object {resume, update, goto}");
+  run_cmd->add_option("--resume", run.request.resume, "answer the thread's pending interrupt(): command.resume, JSON")
+      ->excludes(command_opt)
+      ->excludes(stateless_opt)
+      ->needs(thread_opt);
   run_cmd->add_option("--after-seconds", run.request.after_seconds, "start the run this much later");
   add_enum_option(*run_cmd, "--if-not-exists", run.request.if_not_exists, "when --thread does not exist");
   add_enum_option(*run_cmd, "--on-completion", run.request.on_completion, "the temporary thread of a stateless run");
@@ -778,6 +845,24 @@ int main(int argc, char **argv) {
   run_cmd->add_option("--timeout", run.timeout, "with --listen: seconds to wait for the webhook")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+
+  // lgwh thread get|state|history|runs
+  thread_options thread;
+  CLI::App *thread_cmd = app.add_subcommand("thread", "a thread: get, state, history, runs");
+  thread_cmd->require_subcommand(1);
+  CLI::App *thread_get_cmd = thread_cmd->add_subcommand("get", "the thread, with its status, as JSON");
+  CLI::App *thread_state_cmd =
+      thread_cmd->add_subcommand("state", "its state: values, next nodes, the interrupts a run waits on");
+  thread_state_cmd->add_option("--checkpoint", thread.checkpoint, "at this checkpoint id (default: the latest)");
+  thread_state_cmd->add_flag("--subgraphs", thread.subgraphs, "with the state of subgraphs");
+  CLI::App *thread_history_cmd = thread_cmd->add_subcommand("history", "its states, newest first, a JSON line each");
+  CLI::App *thread_runs_cmd = thread_cmd->add_subcommand("runs", "its runs, a JSON line each");
+  for (CLI::App *cmd : {thread_get_cmd, thread_state_cmd, thread_history_cmd, thread_runs_cmd}) {
+    add_server_options(*cmd, thread.server);
+    cmd->add_option("ID", thread.thread_id, "the thread's id")->required();
+  }
+  for (CLI::App *cmd : {thread_history_cmd, thread_runs_cmd})
+    cmd->add_option("--limit", thread.limit, "at most this many")->check(CLI::PositiveNumber)->capture_default_str();
 
   // lgwh cron create|list|delete
   cron_options cron;
@@ -828,6 +913,10 @@ int main(int argc, char **argv) {
   try {
     if (*listen_cmd) return listen_command(listen);
     if (*run_cmd) return run_command(run);
+    if (*thread_get_cmd) return thread_get(thread);
+    if (*thread_state_cmd) return thread_state(thread);
+    if (*thread_history_cmd) return thread_history(thread);
+    if (*thread_runs_cmd) return thread_runs(thread);
     if (*cron_create_cmd) return cron_create(cron);
     if (*cron_list_cmd) return cron_list(cron);
     if (*cron_delete_cmd) return cron_delete(cron);
