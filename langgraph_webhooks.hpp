@@ -123,14 +123,16 @@ enum class error_kind {
   server_error,         ///< 5xx
   invalid_response,     ///< a reply that is not what the endpoint promises (bad JSON, wrong types)
   run_failed,           ///< the run itself failed (`__error__` from /wait or /join)
+  invalid_argument,     ///< the program gave a value that cannot work (a bad URL, an empty id,
+                        ///< a required field unset, options that contradict): nothing was sent
 };
 
 /// Lowercase name of an error kind, e.g. "not_found".
 constexpr std::string_view to_string(error_kind kind) noexcept {
-  constexpr std::array<std::string_view, 13> names = {
-      "connection",   "timeout",          "tls",       "bad_request",          "unauthorized",
-      "forbidden",    "not_found",        "conflict",  "unprocessable_entity", "rate_limited",
-      "server_error", "invalid_response", "run_failed"};
+  constexpr std::array<std::string_view, 14> names = {
+      "connection",   "timeout",          "tls",        "bad_request",          "unauthorized",
+      "forbidden",    "not_found",        "conflict",   "unprocessable_entity", "rate_limited",
+      "server_error", "invalid_response", "run_failed", "invalid_argument"};
   return names[static_cast<std::size_t>(kind)];
 }
 
@@ -151,7 +153,8 @@ constexpr error_kind error_kind_for_status(int status) noexcept {
   }
 }
 
-/// Every failure of a client call: `what()` reads "POST /threads/…/runs: 404 not_found: <message>".
+/// Every failure the library reports, from a call, the receiver or a value the program gave:
+/// `what()` reads "POST /threads/…/runs: 404 not_found: <message>".
 class error : public std::runtime_error {
 public:
   error(error_kind kind, std::string endpoint, int status, std::string message, std::string body = {},
@@ -161,7 +164,8 @@ public:
         error_type_(std::move(error_type)) {}
 
   error_kind kind() const noexcept { return kind_; }
-  /// "METHOD /path" of the call that failed (without the base URL).
+  /// "METHOD /path" of the call that failed (without the base URL); for a value refused before
+  /// any call, what refused it ("client", "webhook_server::start", the request's route).
   const std::string &endpoint() const noexcept { return endpoint_; }
   /// HTTP status, or 0 when no response arrived.
   int status() const noexcept { return status_; }
@@ -201,6 +205,13 @@ private:
   int status_;
   std::string endpoint_, message_, body_, error_type_, run_id_, thread_id_;
 };
+
+namespace detail {
+// The error for a value the program gave that cannot work; nothing was sent.
+inline error bad_argument(std::string where, std::string why) {
+  return error(error_kind::invalid_argument, std::move(where), 0, std::move(why));
+}
+} // namespace detail
 
 /// A failed run as the servers report it: `{"error": "<class>", "message": "<text>"}`.
 struct run_error {
@@ -329,9 +340,21 @@ struct url_parts {
   }
 };
 
-/// Splits an http(s) URL; throws std::invalid_argument with the reason when it is not one.
+/// The LangGraph server a program talks to when it names none: `$LANGGRAPH_URL`, else
+/// http://127.0.0.1:2024 (where `langgraph dev` and tests/e2e/server.sh listen by default).
+inline std::string default_server_url() {
+  const char *env = std::getenv("LANGGRAPH_URL");
+  return env && *env ? std::string(env) : std::string("http://127.0.0.1:2024");
+}
+
+/// Splits an http(s) URL; throws `error` (invalid_argument) with the reason when it is not one.
 inline url_parts parse_url(std::string_view url) {
-  auto fail = [&](const char *why) { throw std::invalid_argument("invalid URL \"" + std::string(url) + "\": " + why); };
+  auto fail = [&](const char *why) {
+    std::string m = "invalid URL \"" + std::string(url) + "\": " + why;
+    if (url.find("://") == std::string_view::npos && !url.empty())
+      m += " (did you mean http://" + std::string(url) + "?)";
+    throw detail::bad_argument("", std::move(m));
+  };
   url_parts u;
   auto sep = url.find("://");
   if (sep == std::string_view::npos) fail("expected http:// or https://");
@@ -580,8 +603,8 @@ inline webhook_url_check check_webhook_url(std::string_view url, const webhook_u
   url_parts u;
   try {
     u = parse_url(without_user);
-  } catch (const std::invalid_argument &e) {
-    problem(e.what());
+  } catch (const error &e) {
+    problem(e.message());
     return out;
   }
   if (policy.require_https && u.scheme != "https") problem("Webhook must use https");
@@ -1373,6 +1396,46 @@ inline void from_json(const nlohmann::json &j, server_info &i) {
   i.raw = j;
 }
 
+// A request's `required` body fields (see below), checked before anything is sent.
+namespace detail {
+template <class R, class = void> struct has_required : std::false_type {};
+template <class R> struct has_required<R, std::void_t<decltype(R::required)>> : std::true_type {};
+
+template <class T> bool is_set(const T &v) {
+  if constexpr (std::is_same_v<T, std::string>)
+    return !v.empty();
+  else if constexpr (is_optional<T>::value)
+    return v.has_value();
+  else if constexpr (std::is_same_v<T, nlohmann::json>)
+    return !v.is_null();
+  else if constexpr (is_vector<T>::value)
+    return !v.empty();
+  else
+    return true;
+}
+
+// The first of the request's `required` body fields that is unset or empty, or nullptr.
+template <class R> const char *missing_field(const R &r) {
+  if constexpr (has_required<R>::value) {
+    for (const char *name : R::required) {
+      bool set = true;
+      r.fields([&](const char *key, const auto &v) {
+        if (std::string_view(key) == name) set = is_set(v);
+      });
+      if (!set) return name;
+    }
+  }
+  (void)r;
+  return nullptr;
+}
+
+// Throws the invalid_argument error for a request whose required field is missing.
+template <class R> void check_required(const R &r) {
+  if (const char *name = missing_field(r))
+    throw bad_argument(std::string(R::method) + ' ' + R::route, std::string(name) + " is required (it is empty)");
+}
+} // namespace detail
+
 // ---- requests: one block per endpoint ---------------------------------------------------
 //
 // One block per endpoint: a plain aggregate whose fields are spelled like the JSON keys, and
@@ -1386,6 +1449,7 @@ inline void from_json(const nlohmann::json &j, server_info &i) {
 //   fields(f)          (requests with a JSON body) f(key, value) for each body field; unset
 //                      ones (disengaged optionals, null json, empty lists) are left out
 //   json_body()        (instead, a body that is not an object: POST /runs/batch)
+//   required           (some) the body fields that must be set: checked before anything is sent
 //   query(f)           (some) f(key, value) for each query parameter
 //   headers()          (some) extra request headers, e.g. Last-Event-ID
 // Every request type is in LANGGRAPH_WEBHOOKS_REQUESTS at the end of this section: adding an
@@ -1518,6 +1582,7 @@ struct create_run_request {
 
   static constexpr const char *method = "POST", *route = "/threads/{thread_id}/runs";
   static constexpr bool idempotent = false;
+  static constexpr std::array<const char *, 1> required = {"assistant_id"};
   using response_type = run;
   template <class F> void path(F &&f) const { f("thread_id", thread_id); }
   template <class F> void fields(F &&f) const { detail::thread_run_fields(*this, f); }
@@ -1552,6 +1617,7 @@ struct stream_run_request {
 
   static constexpr const char *method = "POST", *route = "/threads/{thread_id}/runs/stream";
   static constexpr bool idempotent = false;
+  static constexpr std::array<const char *, 1> required = {"assistant_id"};
   using response_type = stream_result;
   template <class F> void path(F &&f) const { f("thread_id", thread_id); }
   template <class F> void fields(F &&f) const {
@@ -1588,6 +1654,7 @@ struct wait_run_request {
 
   static constexpr const char *method = "POST", *route = "/threads/{thread_id}/runs/wait";
   static constexpr bool idempotent = false;
+  static constexpr std::array<const char *, 1> required = {"assistant_id"};
   using response_type = run_output;
   template <class F> void path(F &&f) const { f("thread_id", thread_id); }
   template <class F> void fields(F &&f) const {
@@ -1619,6 +1686,7 @@ struct create_run_stateless_request {
 
   static constexpr const char *method = "POST", *route = "/runs";
   static constexpr bool idempotent = false;
+  static constexpr std::array<const char *, 1> required = {"assistant_id"};
   using response_type = run;
   template <class F> void path(F &&) const {}
   template <class F> void fields(F &&f) const {
@@ -1651,6 +1719,7 @@ struct stream_run_stateless_request {
 
   static constexpr const char *method = "POST", *route = "/runs/stream";
   static constexpr bool idempotent = false;
+  static constexpr std::array<const char *, 1> required = {"assistant_id"};
   using response_type = stream_result;
   template <class F> void path(F &&) const {}
   template <class F> void fields(F &&f) const {
@@ -1684,6 +1753,7 @@ struct wait_run_stateless_request {
 
   static constexpr const char *method = "POST", *route = "/runs/wait";
   static constexpr bool idempotent = false;
+  static constexpr std::array<const char *, 1> required = {"assistant_id"};
   using response_type = run_output;
   template <class F> void path(F &&) const {}
   template <class F> void fields(F &&f) const {
@@ -1803,7 +1873,12 @@ struct create_run_batch_request {
   template <class F> void path(F &&) const {}
   nlohmann::json json_body() const {
     nlohmann::json list = nlohmann::json::array();
-    for (const auto &r : runs) list.push_back(detail::object_of(r));
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+      if (const char *name = detail::missing_field(runs[i]))
+        throw detail::bad_argument(std::string(method) + ' ' + route,
+                                   "runs[" + std::to_string(i) + "]." + name + " is required (it is empty)");
+      list.push_back(detail::object_of(runs[i]));
+    }
     return list;
   }
 };
@@ -1871,6 +1946,7 @@ struct create_thread_cron_request {
 
   static constexpr const char *method = "POST", *route = "/threads/{thread_id}/runs/crons";
   static constexpr bool idempotent = false;
+  static constexpr std::array<const char *, 2> required = {"assistant_id", "schedule"};
   using response_type = cron;
   template <class F> void path(F &&f) const { f("thread_id", thread_id); }
   template <class F> void fields(F &&f) const {
@@ -1902,6 +1978,7 @@ struct create_cron_request {
 
   static constexpr const char *method = "POST", *route = "/runs/crons";
   static constexpr bool idempotent = false;
+  static constexpr std::array<const char *, 2> required = {"assistant_id", "schedule"};
   using response_type = cron;
   template <class F> void path(F &&) const {}
   template <class F> void fields(F &&f) const {
@@ -2320,7 +2397,7 @@ template <class R> std::string_view expand_route(std::string_view part, const R 
 
 /// The percent-encoded path and query of a request: its route with each {name} replaced by the
 /// field `name` (a [part] only when its fields are set), then its query parameters. Throws
-/// std::invalid_argument when an id that goes into the path is empty (it would silently
+/// `error` (invalid_argument) when an id that goes into the path is empty (it would silently
 /// address another route).
 template <class R> std::string target(const R &r) {
   if constexpr (detail::has_target<R>::value) {
@@ -2331,8 +2408,8 @@ template <class R> std::string target(const R &r) {
     std::string out;
     const std::string_view missing = detail::expand_route(route.substr(0, open), r, out);
     if (!missing.empty())
-      throw std::invalid_argument(std::string(R::method) + ' ' + std::string(route) + ": " + std::string(missing) +
-                                  " is empty");
+      throw detail::bad_argument(std::string(R::method) + ' ' + std::string(route),
+                                 std::string(missing) + " is empty (it goes into the path)");
     if (open != std::string_view::npos) {
       std::string optional_part;
       if (detail::expand_route(route.substr(open + 1, close - open - 1), r, optional_part).empty())
@@ -2682,12 +2759,58 @@ inline std::string api_key_from_env() {
   return {};
 }
 
-// The server's message from an error body: JSON `detail`, `message`, `error` (string or
-// {message}), else the text itself — the order the Python SDK uses. At most 2,000 bytes.
+// One line for a list of validation problems: the JS server's zod `issues` ({path, message},
+// a union's alternatives in `unionErrors`) and the Python server's FastAPI `detail`
+// ({loc, msg}). "thread_id: Invalid uuid; run_id: Invalid uuid". Empty when `list` is neither.
+inline std::string validation_summary(const nlohmann::json &list) {
+  if (!list.is_array() || list.empty()) return {};
+  std::string out;
+  for (const auto &issue : list) {
+    if (!issue.is_object()) return {};
+    const nlohmann::json *where = nullptr, *what = nullptr;
+    for (const char *k : {"path", "loc"})
+      if (issue.contains(k) && issue[k].is_array()) where = &issue[k];
+    for (const char *k : {"message", "msg"})
+      if (issue.contains(k) && issue[k].is_string()) what = &issue[k];
+    if (!what) return {};
+    std::string path, message = what->get<std::string>();
+    if (where)
+      for (const auto &part : *where) {
+        if (part == "body") continue; // FastAPI's location prefix
+        if (!path.empty()) path += '.';
+        path += part.is_string() ? part.get<std::string>() : part.dump();
+      }
+    // A union (e.g. a stream_mode that is one name or a list): its most specific alternative.
+    if (issue.contains("unionErrors") && issue["unionErrors"].is_array())
+      for (const auto &alt : issue["unionErrors"])
+        if (alt.is_object() && alt.contains("issues")) {
+          const std::string inner = validation_summary(alt["issues"]);
+          if (inner.size() > message.size())
+            message = inner.substr(inner.find(": ") == std::string::npos ? 0 : inner.find(": ") + 2);
+        }
+    if (!out.empty()) out += "; ";
+    out += path.empty() ? message : path + ": " + message;
+  }
+  return out;
+}
+
+// The server's message from an error body, on one line: JSON `detail`, `message`, `error`
+// (string or {message}) — the order the Python SDK uses —, validation lists condensed (see
+// validation_summary), else the text itself. At most 2,000 bytes; the raw body stays on the
+// error (error::body()).
 inline std::string server_message(const std::string &body, std::size_t max_depth) {
   constexpr std::size_t limit = 2000;
-  auto cut = [](std::string s) { return shorten(std::move(s), limit); };
-  auto text = [&](const nlohmann::json &v) { return cut(v.is_string() ? v.get<std::string>() : v.dump()); };
+  auto one_line = [](std::string s) {
+    for (char &c : s)
+      if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+    return s;
+  };
+  auto cut = [&](std::string s) { return shorten(one_line(std::move(s)), limit); };
+  auto text = [&](const nlohmann::json &v) {
+    if (v.is_string()) return cut(v.get<std::string>());
+    const std::string summary = validation_summary(v);
+    return cut(summary.empty() ? v.dump() : summary);
+  };
   const auto j = json_deeper_than(body, max_depth) ? nlohmann::json() : json_parse(body, false);
   if (j.is_object()) {
     for (const char *key : {"detail", "message"}) {
@@ -2699,6 +2822,11 @@ inline std::string server_message(const std::string &body, std::size_t max_depth
       if (it->is_object()) {
         auto m = it->find("message");
         if (m != it->end() && !m->is_null()) return text(*m);
+        auto issues = it->find("issues"); // zod: {"success": false, "error": {"issues": [...], "name": "ZodError"}}
+        if (issues != it->end()) {
+          const std::string summary = validation_summary(*issues);
+          if (!summary.empty()) return cut(summary);
+        }
       }
       return text(*it);
     }
@@ -2795,7 +2923,7 @@ inline std::string followable_path(std::string_view location, const url_parts &b
       if (u.origin() != base.origin()) return {};
       const std::size_t at = location.find('/', location.find("://") + 3);
       path = at == std::string_view::npos ? "/" : std::string(location.substr(at));
-    } catch (const std::invalid_argument &) {
+    } catch (const error &) {
       return {};
     }
   }
@@ -2898,7 +3026,11 @@ template <class ClientTransport> class basic_client {
 public:
   using transport_type = ClientTransport;
 
+  /// A client for default_server_url(): `$LANGGRAPH_URL`, else http://127.0.0.1:2024.
+  basic_client() : basic_client(default_server_url()) {}
+  explicit basic_client(client_options options) : basic_client(default_server_url(), std::move(options)) {}
   /// A client for `base_url` ("http(s)://host[:port][/prefix]"), making its own transport.
+  /// Throws `error` (invalid_argument) when it is not such a URL.
   explicit basic_client(const std::string &base_url, client_options options = {})
       : basic_client(parse_url(base_url), std::move(options)) {}
 
@@ -2945,6 +3077,7 @@ public:
 
   /// Builds the `http_request` for a request struct: method, prefixed target, headers, body.
   template <class Request> http_request make_request(const Request &request) const {
+    detail::check_required(request);
     http_request req;
     req.method = Request::method;
     req.target = url_.path + target(request);
@@ -3247,8 +3380,8 @@ template <class T> void basic_client<T>::init() {
   bool user_agent = false;
   for (const auto &h : options_.headers) {
     if (detail::iequals(h.first, "x-api-key"))
-      throw std::invalid_argument("client_options::headers: set the API key with "
-                                  "client_options::api_key, not an x-api-key header");
+      throw detail::bad_argument("client", "client_options::headers: set the API key with "
+                                           "client_options::api_key, not an x-api-key header");
     user_agent = user_agent || detail::iequals(h.first, "User-Agent");
   }
   if (!user_agent) detail::add_header(default_headers_, "User-Agent", LANGGRAPH_WEBHOOKS_USER_AGENT);
@@ -4419,12 +4552,13 @@ public:
   }
 
   /// Starts listening (again after stop(), on the same port so that url() stays valid).
-  /// Throws std::invalid_argument naming the options that cannot work together.
+  /// Throws `error` (invalid_argument) naming the options that cannot work together, and
+  /// (connection) when it cannot listen.
   void start() {
     std::lock_guard<std::mutex> lock(lifecycle_);
     if (running_) return;
     const std::string why = detail::inconsistency(options_);
-    if (!why.empty()) throw std::invalid_argument("webhook_server_options: " + why);
+    if (!why.empty()) throw detail::bad_argument("webhook_server::start", "webhook_server_options: " + why);
     {
       std::lock_guard<std::mutex> state(m_);
       stopping_ = false;
@@ -4461,8 +4595,13 @@ public:
   const std::string &secret() const noexcept { return options_.secret; }
 
   /// The URL to pass as `webhook`: public_url when set, else http://host:port/path; with the
-  /// secret as a query parameter when `secret_in_url`.
+  /// secret as a query parameter when `secret_in_url`. Throws `error` (invalid_argument) when
+  /// the port is not known yet: before start() with port 0 (any free port) and no public_url.
   std::string url() const {
+    const int port = port_ != 0 ? port_ : options_.port;
+    if (options_.public_url.empty() && port == 0)
+      throw detail::bad_argument("webhook_server::url", "the port is chosen by start(): call start() first "
+                                                        "(or set webhook_server_options::port or public_url)");
     std::string base;
     if (!options_.public_url.empty()) {
       base = options_.public_url;
@@ -4475,7 +4614,7 @@ public:
       if (host == "0.0.0.0" || host.empty()) host = "127.0.0.1";
       if (host == "::") host = "::1";
       if (host.find(':') != std::string::npos) host = '[' + host + ']';
-      base = "http://" + host + ':' + std::to_string(port_) + options_.path;
+      base = "http://" + host + ':' + std::to_string(port) + options_.path;
     }
     if (!options_.secret.empty() && options_.secret_in_url) {
       base += base.find('?') == std::string::npos ? '?' : '&';
@@ -5410,7 +5549,11 @@ private:
     (void)c;
 #endif
     switch (err) {
-    case httplib::Error::Connection: return {error_kind::connection, "could not connect" + where, false};
+    case httplib::Error::Connection:
+      return {error_kind::connection,
+              "could not connect" + where +
+                  ": is the server running there? (a local one: tests/e2e/server.sh start DIR prints its URL)",
+              false};
     case httplib::Error::BindIPAddress:
       return {error_kind::connection, "could not bind the local address" + where, false};
     case httplib::Error::ConnectionTimeout:
@@ -5419,7 +5562,12 @@ private:
     case httplib::Error::SSLConnection:
     case httplib::Error::SSLLoadingCerts:
     case httplib::Error::SSLServerVerification:
-      return {error_kind::tls, "TLS failure: " + httplib::to_string(err) + where, false};
+      return {error_kind::tls,
+              "TLS failure: " + httplib::to_string(err) + where +
+                  (err == httplib::Error::SSLConnection && s_->origin.compare(0, 8, "https://") == 0
+                       ? ": does the server speak https? A local server usually wants http://"
+                       : ""),
+              false};
     case httplib::Error::Read:
       if (quiet)
         return {error_kind::timeout,
@@ -6073,9 +6221,10 @@ private:
     if (::getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
       const std::size_t limit = std::size_t(rl.rlim_cur), reserve = 64;
       if (o.max_connections + reserve > limit)
-        throw std::invalid_argument("webhook_server_options: max_connections (" + std::to_string(o.max_connections) +
-                                    ") does not fit this process's descriptor limit (" + std::to_string(limit) +
-                                    ", ulimit -n) with " + std::to_string(reserve) + " to spare");
+        throw detail::bad_argument("webhook_server::start",
+                                   "webhook_server_options: max_connections (" + std::to_string(o.max_connections) +
+                                       ") does not fit this process's descriptor limit (" + std::to_string(limit) +
+                                       ", ulimit -n) with " + std::to_string(reserve) + " to spare");
       return (limit - o.max_connections - reserve) / 2;
     }
 #endif

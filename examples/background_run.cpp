@@ -4,15 +4,13 @@
 //   background_run [URL]           URL defaults to $LANGGRAPH_URL, else http://127.0.0.1:2024
 #include "langgraph_webhooks.hpp"
 
-#include <cstdlib>
 #include <iostream>
 #include <vector>
 
 namespace lgw = langgraph::webhooks;
 
 int main(int argc, char **argv) {
-  const char *env_url = std::getenv("LANGGRAPH_URL");
-  const std::string url = argc > 1 ? argv[1] : env_url ? env_url : "http://127.0.0.1:2024";
+  const std::string url = argc > 1 ? argv[1] : lgw::default_server_url(); // $LANGGRAPH_URL, else :2024
   try {
     lgw::webhook_server hooks;
     hooks.start();

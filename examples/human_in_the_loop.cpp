@@ -10,7 +10,6 @@
 // interrupt({question}) when the input has `review`); for your graph, change the input.
 #include "langgraph_webhooks.hpp"
 
-#include <cstdlib>
 #include <iostream>
 
 namespace lgw = langgraph::webhooks;
@@ -25,8 +24,7 @@ std::string last_text(const nlohmann::json &values) {
 } // namespace
 
 int main(int argc, char **argv) {
-  const char *env_url = std::getenv("LANGGRAPH_URL");
-  const std::string url = argc > 1 ? argv[1] : env_url ? env_url : "http://127.0.0.1:2024";
+  const std::string url = argc > 1 ? argv[1] : lgw::default_server_url(); // $LANGGRAPH_URL, else :2024
   const std::string answer = argc > 2 ? argv[2] : "yes";
   try {
     lgw::webhook_server hooks;
@@ -78,9 +76,6 @@ int main(int argc, char **argv) {
     }
     return done.status == lgw::run_status::success ? 0 : 1;
   } catch (const lgw::error &e) {
-    std::cerr << e.what() << '\n';
-    return 2;
-  } catch (const std::exception &e) { // a malformed URL
     std::cerr << e.what() << '\n';
     return 2;
   }

@@ -4,14 +4,12 @@
 //   quickstart [URL] [WEBHOOK_URL]      URL defaults to $LANGGRAPH_URL, else http://127.0.0.1:2024
 #include "langgraph_webhooks.hpp"
 
-#include <cstdlib>
 #include <iostream>
 
 namespace lgw = langgraph::webhooks;
 
 int main(int argc, char **argv) {
-  const char *env_url = std::getenv("LANGGRAPH_URL");
-  const std::string url = argc > 1 ? argv[1] : env_url ? env_url : "http://127.0.0.1:2024";
+  const std::string url = argc > 1 ? argv[1] : lgw::default_server_url(); // $LANGGRAPH_URL, else :2024
   try {
     lgw::client client(url);
 

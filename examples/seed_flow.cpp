@@ -6,7 +6,8 @@
 //
 // --url defaults to $LANGGRAPH_URL, else http://127.0.0.1:2024. Output: one JSON line
 // {"event": ..., "data": ...} per stream part, then {"webhook": <payload>}. Exit status 0 only
-// when the run's webhook arrived within --timeout (default 60 s).
+// when the run's webhook arrived within --timeout (default 60 s); 1 for a usage error or no
+// webhook in time, 2 for an API error — as lgwh.
 #include "langgraph_webhooks.hpp"
 
 #include <cstdlib>
@@ -22,14 +23,13 @@ int usage(const std::string &why) {
   std::cerr << "seed_flow: " << why
             << "\nusage: seed_flow [--url URL] [--assistant ID] [--listen HOST:PORT] "
                "[--public-url URL] [--timeout SECONDS]\n";
-  return 64;
+  return 1;
 }
 
 } // namespace
 
 int main(int argc, char **argv) {
-  const char *env_url = std::getenv("LANGGRAPH_URL");
-  std::string url = env_url ? env_url : "http://127.0.0.1:2024";
+  std::string url = lgw::default_server_url(); // $LANGGRAPH_URL, else http://127.0.0.1:2024
   std::string assistant_id;
   lgw::webhook_server_options receiver;
   int timeout_s = 60;
@@ -103,9 +103,8 @@ int main(int argc, char **argv) {
     std::cout << json{{"webhook", event->json()}}.dump() << std::endl;
     return 0;
   } catch (const lgw::error &e) {
+    if (e.kind() == lgw::error_kind::invalid_argument) return usage(e.what()); // e.g. --url without http://
     std::cerr << "seed_flow: " << e.what() << '\n';
     return 2;
-  } catch (const std::invalid_argument &e) {
-    return usage(e.what());
   }
 }

@@ -31,7 +31,7 @@ int main(int argc, char **argv) {
     if (i + 1 >= argc || flag.rfind("--", 0) != 0) {
       std::cerr << "usage: webhook_receiver [--host H] [--port P] [--path PATH] [--secret S] [--max-body BYTES] "
                    "[--count N] [--quiet]\n";
-      return 64;
+      return 1;
     }
     const std::string value = argv[++i];
     if (flag == "--host")
@@ -48,7 +48,7 @@ int main(int argc, char **argv) {
       count = std::atol(value.c_str());
     else {
       std::cerr << "webhook_receiver: unknown option " << flag << '\n';
-      return 64;
+      return 1;
     }
   }
 

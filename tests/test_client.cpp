@@ -77,6 +77,29 @@ TEST_CASE("every error status maps to its kind, with endpoint, status and server
   }
 }
 
+TEST_CASE("validation errors of both servers come through as one readable line; the raw body is kept") {
+  const std::string zod_uuid =
+      R"({"success":false,"error":{"issues":[{"validation":"uuid","code":"invalid_string","message":"Invalid uuid","path":["thread_id"]},{"validation":"uuid","code":"invalid_string","message":"Invalid uuid","path":["run_id"]}],"name":"ZodError"}})";
+  const std::string zod_union =
+      R"({"success":false,"error":{"issues":[{"code":"invalid_union","unionErrors":[{"issues":[{"code":"invalid_type","expected":"array","received":"string","path":["stream_mode"],"message":"Expected array, received string"}],"name":"ZodError"},{"issues":[{"received":"bogus","code":"invalid_enum_value","path":["stream_mode"],"message":"Invalid enum value. Expected 'values' | 'updates', received 'bogus'"}],"name":"ZodError"}],"path":["stream_mode"],"message":"Invalid input"}],"name":"ZodError"}})";
+  const std::string fastapi =
+      R"({"detail":[{"loc":["body","assistant_id"],"msg":"field required","type":"value_error.missing"},{"loc":["body","input",0],"msg":"not a dict","type":"type_error"}]})";
+  lgw::mock_client_transport mock;
+  mock.respond(400, zod_uuid).respond(400, zod_union).respond(422, fastapi).respond(500, "Internal\nServer\tError");
+  test::mock_client client(mock, "http://lg.test", test::no_key());
+  const lgw::error uuid = test::error_of([&] { client.runs().get("not-a-uuid", "x"); });
+  CHECK(uuid.message() == "thread_id: Invalid uuid; run_id: Invalid uuid");
+  CHECK(uuid.body() == zod_uuid);
+  CHECK(std::string(uuid.what()) ==
+        "GET /threads/not-a-uuid/runs/x: 400 bad_request: thread_id: Invalid uuid; run_id: Invalid uuid");
+  CHECK(test::error_of([&] { client.runs().create(test::a_run()); }).message() ==
+        "stream_mode: Invalid enum value. Expected 'values' | 'updates', received 'bogus'");
+  const lgw::error py = test::error_of([&] { client.runs().create(test::a_run()); });
+  CHECK(py.message() == "assistant_id: field required; input.0: not a dict");
+  CHECK(py.kind() == lgw::error_kind::unprocessable_entity);
+  CHECK(test::error_of([&] { client.runs().create(test::a_run()); }).message() == "Internal Server Error"); // one line
+}
+
 TEST_CASE("the JS server's zod validation body yields a readable message") {
   lgw::mock_client_transport mock;
   mock.respond(
@@ -335,7 +358,8 @@ TEST_CASE("headers: API key from options or the environment, User-Agent, extra h
   lgw::client_options bad;
   bad.headers = {{"X-Api-Key", "k"}};
   lgw::mock_client_transport mock;
-  CHECK_THROWS_AS(test::mock_client(mock, "http://lg.test", bad), std::invalid_argument);
+  CHECK(test::error_of([&] { test::mock_client(mock, "http://lg.test", bad); }).kind() ==
+        lgw::error_kind::invalid_argument);
 }
 
 TEST_CASE("base URL: path prefix kept, scheme and port checked") {
@@ -349,10 +373,31 @@ TEST_CASE("base URL: path prefix kept, scheme and port checked") {
   test::mock_client made("http://127.0.0.1:2024", test::no_key());
   CHECK(made.transport().origin() == "http://127.0.0.1:2024");
 
-  CHECK_THROWS_AS(test::mock_client(mock, "ftp://x", test::no_key()), std::invalid_argument);
-  CHECK_THROWS_AS(test::mock_client(mock, "localhost:2024", test::no_key()), std::invalid_argument);
-  CHECK_THROWS_AS(test::mock_client(mock, "http://:2024", test::no_key()), std::invalid_argument);
-  CHECK_THROWS_AS(test::mock_client(mock, "http://h:99999", test::no_key()), std::invalid_argument);
+  for (const char *bad : {"ftp://x", "localhost:2024", "http://:2024", "http://h:99999"}) {
+    CAPTURE(bad);
+    const lgw::error e = test::error_of([&] { test::mock_client(mock, bad, test::no_key()); });
+    CHECK(e.kind() == lgw::error_kind::invalid_argument);
+    CHECK(std::string(e.what()).rfind("invalid_argument: invalid URL", 0) == 0);
+  }
+}
+
+TEST_CASE("the default server: $LANGGRAPH_URL, else http://127.0.0.1:2024") {
+  const char *saved = std::getenv("LANGGRAPH_URL");
+  const std::string keep = saved ? saved : "";
+  ::unsetenv("LANGGRAPH_URL");
+  CHECK(lgw::default_server_url() == "http://127.0.0.1:2024");
+  CHECK(test::mock_client(test::no_key()).transport().origin() == "http://127.0.0.1:2024");
+  ::setenv("LANGGRAPH_URL", "http://127.0.0.1:39999/prefix", 1);
+  CHECK(lgw::default_server_url() == "http://127.0.0.1:39999/prefix");
+  test::mock_client from_env(test::no_key());
+  CHECK(from_env.transport().origin() == "http://127.0.0.1:39999");
+  CHECK(from_env.base_url().path == "/prefix");
+  ::setenv("LANGGRAPH_URL", "", 1);
+  CHECK(lgw::default_server_url() == "http://127.0.0.1:2024");
+  if (saved)
+    ::setenv("LANGGRAPH_URL", keep.c_str(), 1);
+  else
+    ::unsetenv("LANGGRAPH_URL");
 }
 
 TEST_CASE("perform with a chunk callback: streamed 2xx bodies, collected error bodies, early stop") {

@@ -346,6 +346,21 @@ TEST_CASE("receiver: url(), secrets, public_url, restart keeps the port") {
   CHECK_FALSE(wide.check_url().ok());
 }
 
+TEST_CASE("receiver: url() before start() with any free port is an error, not a URL with port 0") {
+  mock_server early; // port 0: chosen by start()
+  const lgw::error e = test::error_of([&] { (void)early.url(); });
+  CHECK(e.kind() == lgw::error_kind::invalid_argument);
+  CHECK(e.endpoint() == "webhook_server::url");
+  CHECK(std::string(e.what()).find("call start() first") != std::string::npos);
+  early.start();
+  CHECK(early.url().find(":0/") == std::string::npos);
+
+  lgw::webhook_server_options fixed;
+  fixed.port = 8787;
+  fixed.secret = "k";
+  CHECK(mock_server(fixed).url() == "http://127.0.0.1:8787/langgraph/webhook?token=k"); // known before start()
+}
+
 TEST_CASE("receiver: secure by default — a random secret that url() carries, required of every delivery") {
   mock_server a, b; // default options
   a.start();
@@ -516,7 +531,8 @@ TEST_CASE("receiver: options that cannot work together are refused at start()") 
     mock_server hooks(o);
     try {
       hooks.start();
-    } catch (const std::invalid_argument &e) {
+    } catch (const lgw::error &e) {
+      CHECK(e.kind() == lgw::error_kind::invalid_argument);
       return std::string(e.what());
     }
     return std::string();

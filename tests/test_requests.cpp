@@ -605,10 +605,38 @@ TEST_CASE("ids in the path are percent-encoded; an empty id is refused before se
   lgw::mock_client_transport mock;
   test::mock_client client(mock, "http://lg.test", test::no_key());
   r.thread_id.clear();
-  CHECK_THROWS_WITH_AS(client.runs().create(r), "POST /threads/{thread_id}/runs: thread_id is empty",
-                       std::invalid_argument);
-  CHECK_THROWS_AS(client.runs().get("t", ""), std::invalid_argument);
-  CHECK_THROWS_AS(client.crons().remove(""), std::invalid_argument);
+  const lgw::error e = test::error_of([&] { client.runs().create(r); });
+  CHECK(e.kind() == lgw::error_kind::invalid_argument);
+  CHECK(e.endpoint() == "POST /threads/{thread_id}/runs");
+  CHECK(std::string(e.what()) ==
+        "POST /threads/{thread_id}/runs: invalid_argument: thread_id is empty (it goes into the path)");
+  CHECK(test::error_of([&] { client.runs().get("t", ""); }).kind() == lgw::error_kind::invalid_argument);
+  CHECK(test::error_of([&] { client.crons().remove(""); }).kind() == lgw::error_kind::invalid_argument);
+  CHECK(mock.requests().empty());
+}
+
+TEST_CASE("required body fields are checked before anything is sent, like the ids in the path") {
+  lgw::mock_client_transport mock;
+  test::mock_client client(mock, "http://lg.test", test::no_key());
+  lgw::create_run_request r;
+  r.thread_id = "t-1"; // assistant_id left empty
+  const lgw::error e = test::error_of([&] { client.runs().create(r); });
+  CHECK(e.kind() == lgw::error_kind::invalid_argument);
+  CHECK(std::string(e.what()) ==
+        "POST /threads/{thread_id}/runs: invalid_argument: assistant_id is required (it is empty)");
+  lgw::wait_run_stateless_request w;
+  CHECK(test::error_of([&] { client.runs().wait(w); }).message() == "assistant_id is required (it is empty)");
+  lgw::stream_run_stateless_request s;
+  CHECK(test::error_of([&] { client.runs().stream(s, [](const lgw::stream_part &) {}); }).kind() ==
+        lgw::error_kind::invalid_argument);
+  lgw::create_cron_request c;
+  c.assistant_id = "agent"; // schedule left empty
+  CHECK(test::error_of([&] { client.crons().create(c); }).message() == "schedule is required (it is empty)");
+  lgw::create_run_batch_request batch;
+  batch.runs.resize(2);
+  batch.runs[0].assistant_id = "agent";
+  CHECK(test::error_of([&] { client.runs().create_batch(batch); }).message() ==
+        "runs[1].assistant_id is required (it is empty)");
   CHECK(mock.requests().empty());
 }
 

@@ -20,7 +20,11 @@ tail -n1 "$work/seed.out" | grep -q "\"run_id\":\"$run_id\"" || fail "the webhoo
 
 echo "== seed_flow: usage and API errors"
 set +e
-"$bin/seed_flow" --bogus 1 2>/dev/null; [ $? -eq 64 ] || fail "unknown option should exit 64"
+"$bin/seed_flow" --bogus 1 2>/dev/null; [ $? -eq 1 ] || fail "unknown option should exit 1 (a usage error, as in lgwh)"
+"$bin/seed_flow" --url 127.0.0.1:2024 2>"$work/noscheme.err"; [ $? -eq 1 ] || fail "a URL without http:// should be a usage error"
+grep -q 'did you mean http://127.0.0.1:2024' "$work/noscheme.err" || fail "no hint for the URL: $(cat "$work/noscheme.err")"
+"$bin/quickstart" 127.0.0.1:2024 2>"$work/qs.err"; [ $? -eq 2 ] || fail "quickstart with a bad URL should exit 2, not abort"
+grep -q 'invalid_argument: invalid URL "127.0.0.1:2024": .*did you mean' "$work/qs.err" || fail "quickstart: $(cat "$work/qs.err")"
 "$bin/seed_flow" --url http://127.0.0.1:1 --timeout 1 2>"$work/down.err"; [ $? -eq 2 ] || fail "unreachable server should exit 2"
 set -e
 grep -q "connection" "$work/down.err" || fail "unreachable server: no reason given: $(cat "$work/down.err")"

@@ -176,6 +176,9 @@ usage listen --format yaml
 usage listen --forward ftp://x/y
 usage cron create --assistant agent                         # --schedule missing
 usage cron create --assistant agent --schedule '* * * * *' --thread t1 --on-run-completed keep
+usage run --assistant agent --timeout 5                      # --timeout only with --listen
+expect_status 1 "$lgwh" lisen 2>"$work/typo.err"
+grep -q "^lgwh: unknown subcommand 'lisen' (did you mean 'listen'?)$" "$work/typo.err" || fail "typo: $(cat "$work/typo.err")"
 for cmd in listen run thread cron check-url info; do
   "$lgwh" "$cmd" --help | grep -q '^Usage: lgwh' || fail "$cmd --help"
 done
@@ -200,7 +203,8 @@ echo "== info prints the server's /info; cron says this server has none"
 expect_status 2 "$lgwh" cron list 2>"$work/cron.err"
 grep -q 'this server has no crons' "$work/cron.err" || fail "cron list: $(cat "$work/cron.err")"
 expect_status 2 "$lgwh" cron create --assistant agent --schedule '*/5 * * * *' --webhook http://x/y 2>"$work/cron2.err"
-grep -q 'this server has no crons' "$work/cron2.err" || fail "cron create: $(cat "$work/cron2.err")"
+grep -q '^lgwh: POST /runs/crons: not_found: this server has no crons .*nothing was sent$' "$work/cron2.err" ||
+  fail "cron create: $(cat "$work/cron2.err")"
 
 echo "== human in the loop: run --listen says what the run waits for; thread state; run --resume"
 review='{"messages":[{"role":"human","content":"ship?"}],"review":"Approve?"}'
@@ -229,5 +233,14 @@ usage thread state                                          # the id is missing
 expect_status 2 "$lgwh" thread get 01a2207e-0000-7000-8000-000000000000 2>"$work/nothread.err"
 grep -q '^lgwh: GET /threads/01a2207e-0000-7000-8000-000000000000: 404 not_found' "$work/nothread.err" ||
   fail "unknown thread: $(cat "$work/nothread.err")"
+
+echo "== a refused run leaves no thread behind; --listen says what it waits for"
+expect_status 2 "$lgwh" run --assistant no-such-graph --mode create 2>"$work/orphan.err"
+grep -q '^lgwh: deleted thread .* again: the run was refused$' "$work/orphan.err" || fail "orphan: $(cat "$work/orphan.err")"
+orphan="$(sed -n 's/^lgwh: created thread //p' "$work/orphan.err")"
+expect_status 2 "$lgwh" thread get "$orphan" 2>"$work/orphan2.err"
+grep -q '404 not_found' "$work/orphan2.err" || fail "the thread is still there: $(cat "$work/orphan2.err")"
+"$lgwh" run --assistant agent --mode create --listen --input "$hello" >/dev/null 2>"$work/wait.err"
+grep -q '^lgwh: waiting up to 60 s for the webhook of run ' "$work/wait.err" || fail "no waiting note: $(cat "$work/wait.err")"
 
 echo "lgwh_test: all passed"

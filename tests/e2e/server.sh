@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # Start/stop a local LangGraph dev server (langgraphjs dev) for the e2e tests.
-#   server.sh start DIR   wipe DIR, start a server in it; writes DIR/url, DIR/pid, DIR/server.log
-#   server.sh stop DIR    stop the server whose process group id is in DIR/pid
-#   server.sh install     only install the npm packages (and Node.js 20 when the system's is older)
+#   server.sh start [DIR]  wipe DIR, start a server in it; writes DIR/url, DIR/pid, DIR/server.log;
+#                          prints its URL on stdout and, on stderr, the line that points the
+#                          examples, lgwh and lgw::client at it (export LANGGRAPH_URL=...)
+#   server.sh stop [DIR]   stop the server whose process group id is in DIR/pid
+#   server.sh install      only install the npm packages (and Node.js 20 when the system's is older)
+# DIR defaults to ${TMPDIR:-/tmp}/langgraph-local. The port is $LANGGRAPH_PORT when set (0: any
+# free one), else 2024 — the default URL of the library, the examples and lgwh — when it is
+# free, else any free one.
 set -euo pipefail
 
 E2E="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
@@ -10,8 +15,9 @@ die() { echo "server.sh: $*" >&2; exit 1; }
 
 CMD="${1:-}"
 if [ "$CMD" != install ]; then
-  [ $# -eq 2 ] || die "usage: server.sh start|stop DIR | server.sh install"
-  DIR="$(realpath -m -- "$2")"
+  [ $# -le 2 ] || die "usage: server.sh start|stop [DIR] | server.sh install"
+  DIR="$(realpath -m -- "${2:-${TMPDIR:-/tmp}/langgraph-local}")"
+  DIR_GIVEN="${2:-}"
 fi
 
 # The server needs Node.js >= 20. Debian 12 ships 18, so where the system's node is older, a
@@ -61,7 +67,15 @@ start() {
   mkdir -p "$DIR/tmp"  # TMPDIR of the server (tsx's cache), removed with DIR
 
   local port url pid
-  port="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+  # LANGGRAPH_PORT, else 2024 when free, else any free port.
+  port="$(node -e '
+    const net = require("net"), want = process.argv[1];
+    const tryPort = (p, next) => { const s = net.createServer(); s.once("error", next);
+      s.listen(p, "127.0.0.1", () => { const got = s.address().port; s.close(() => console.log(got)); }); };
+    if (want !== "") tryPort(+want, () => { console.error("port " + want + " is taken"); process.exit(1); });
+    else tryPort(2024, () => tryPort(0, () => process.exit(1)));' "${LANGGRAPH_PORT-}")" ||
+    die "LANGGRAPH_PORT=${LANGGRAPH_PORT-}: the port is taken"
+  echo "server.sh: starting the LangGraph server (langgraphjs dev) on port $port; log: $DIR/server.log" >&2
   url="http://127.0.0.1:$port"
   (
     cd "$DIR"
@@ -88,6 +102,9 @@ start() {
       process.exit(1);
     })();' "$url" "$pid"; then
     echo "$url"
+    echo "server.sh: up at $url. Point the examples, lgwh and lgw::client at it with:" >&2
+    echo "  export LANGGRAPH_URL=$url" >&2
+    echo "server.sh: stop it with: $0 stop${2:+ $DIR}" >&2
   else
     echo "server.sh: server in $DIR did not answer $url/ok; log tail:" >&2
     tail -n 40 "$DIR/server.log" >&2 || true

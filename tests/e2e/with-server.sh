@@ -12,7 +12,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-"$E2E/server.sh" start "$DIR" >/dev/null
+LANGGRAPH_PORT=0 "$E2E/server.sh" start "$DIR" >/dev/null
 LANGGRAPH_E2E_URL="$(cat "$DIR/url")"
 export LANGGRAPH_E2E_URL
 

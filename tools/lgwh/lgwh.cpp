@@ -22,6 +22,7 @@
 #include <pthread.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
@@ -80,6 +81,27 @@ std::string redacted(std::string text, const std::string &redact) {
 }
 
 void note(const std::string &text) { std::cerr << "lgwh: " << text << '\n'; }
+
+/// The name in `names` nearest to `given` (edit distance at most 2), or "".
+std::string nearest(const std::string &given, const std::vector<std::string> &names) {
+  std::string best;
+  std::size_t best_d = 3;
+  for (const auto &name : names) {
+    std::vector<std::size_t> row(name.size() + 1);
+    for (std::size_t j = 0; j <= name.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= given.size(); ++i) {
+      std::size_t diag = row[0];
+      row[0] = i;
+      for (std::size_t j = 1; j <= name.size(); ++j) {
+        const std::size_t up = row[j];
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (given[i - 1] == name[j - 1] ? 0 : 1)});
+        diag = up;
+      }
+    }
+    if (row[name.size()] < best_d) best_d = row[name.size()], best = name;
+  }
+  return best;
+}
 
 /// Terminal colour, only when stdout is a terminal (or asked for) and NO_COLOR is not set.
 class palette {
@@ -212,8 +234,8 @@ lgw::client connect(const server_options &o) {
   options.retry.max_retries = o.retries;
   try {
     return lgw::client(o.url, options);
-  } catch (const std::invalid_argument &e) {
-    throw usage_error(std::string("--url: ") + e.what());
+  } catch (const lgw::error &e) {
+    throw usage_error("--url: " + e.message());
   }
 }
 
@@ -435,15 +457,31 @@ template <class R> int run_with(const run_options &o) {
     request.webhook = hooks->url();
     note("receiving the webhook at " + hooks->url());
   }
+  bool made_thread = false;
   if constexpr (has_thread_id<R>::value) {
     request.thread_id = o.thread;
     if (request.thread_id.empty()) {
       request.thread_id = c.threads().create().thread_id;
+      made_thread = true;
       note("created thread " + request.thread_id);
     }
   }
 
-  const run_outcome out = send_run(c, request);
+  run_outcome out;
+  try {
+    out = send_run(c, request);
+  } catch (const lgw::error &e) {
+    if constexpr (has_thread_id<R>::value) {
+      if (made_thread && out.run_id.empty() && e.status() >= 400 && e.status() < 500) { // no run: no orphan thread
+        try {
+          c.threads().remove(request.thread_id);
+          note("deleted thread " + request.thread_id + " again: the run was refused");
+        } catch (const lgw::error &) {
+        }
+      }
+    }
+    throw;
+  }
   const int status = out.failed ? exit_api : exit_ok;
   if (!hooks) return status;
   if (out.run_id.empty()) {
@@ -451,6 +489,7 @@ template <class R> int run_with(const run_options &o) {
     return exit_api;
   }
   const auto timeout = std::chrono::milliseconds(static_cast<long long>(o.timeout * 1000));
+  note(fmt::format("waiting up to {} s for the webhook of run {} (--timeout)", o.timeout, out.run_id));
   std::optional<lgw::webhook_event> event = hooks->wait_for(out.run_id, timeout);
   if (!event) {
     note(fmt::format("no webhook for run {} within {} s", out.run_id, o.timeout));
@@ -559,15 +598,29 @@ template <class Call> int with_cron_hint(lgw::client &c, Call &&call) {
   }
 }
 
+/// Refuses before sending anything when the server says it has no crons.
+void require_crons(lgw::client &c, const std::string &endpoint) {
+  bool crons = true;
+  try {
+    crons = c.info().supports_crons();
+  } catch (const lgw::error &) { // no /info: let the call itself say what is wrong
+  }
+  if (!crons)
+    throw lgw::error(lgw::error_kind::not_found, endpoint, 0,
+                     "this server has no crons (/info flags.crons is false); nothing was sent");
+}
+
 int cron_create(const cron_options &o) {
   if (o.thread.empty()) {
     const auto request = build_request<lgw::create_cron_request>(o.request);
     lgw::client c = connect(o.server);
+    require_crons(c, std::string("POST ") + lgw::create_cron_request::route);
     return with_cron_hint(c, [&] { print_json_line(c.crons().create(request).raw); });
   }
   auto request = build_request<lgw::create_thread_cron_request>(o.request);
   request.thread_id = o.thread;
   lgw::client c = connect(o.server);
+  require_crons(c, "POST " + lgw::target(request));
   return with_cron_hint(c, [&] { print_json_line(c.crons().create_for_thread(request).raw); });
 }
 
@@ -608,8 +661,8 @@ public:
     lgw::url_parts parts;
     try {
       parts = lgw::parse_url(url);
-    } catch (const std::invalid_argument &e) {
-      throw usage_error(std::string("--forward: ") + e.what());
+    } catch (const lgw::error &e) {
+      throw usage_error("--forward: " + e.message());
     }
     const auto after_scheme = url.find("://") + 3;
     const auto path = url.find_first_of("/?", after_scheme);
@@ -843,6 +896,7 @@ int main(int argc, char **argv) {
   add_enum_option(*run_cmd, "--on-completion", run.request.on_completion, "the temporary thread of a stateless run");
   add_enum_option(*run_cmd, "--on-disconnect", run.request.on_disconnect, "when lgwh goes away (stream, wait)");
   run_cmd->add_option("--timeout", run.timeout, "with --listen: seconds to wait for the webhook")
+      ->needs(listen_flag)
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
 
@@ -904,6 +958,18 @@ int main(int argc, char **argv) {
   CLI::App *info_cmd = app.add_subcommand("info", "print the server's /info as JSON");
   add_server_options(*info_cmd, info);
 
+  if (argc > 1 && argv[1][0] != '-') { // an unknown subcommand is named, with the nearest one
+    const std::string given = argv[1];
+    std::vector<std::string> names;
+    for (const CLI::App *sub : app.get_subcommands({})) names.push_back(sub->get_name());
+    if (std::find(names.begin(), names.end(), given) == names.end()) {
+      std::cerr << "lgwh: unknown subcommand '" << given << "'";
+      const std::string near = nearest(given, names);
+      if (!near.empty()) std::cerr << " (did you mean '" << near << "'?)";
+      std::cerr << "\nRun with --help for more information.\n";
+      return exit_usage;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError &e) {
