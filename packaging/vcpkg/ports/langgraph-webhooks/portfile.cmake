@@ -1,13 +1,19 @@
 # vcpkg port of langgraph_webhooks (header-only). As an overlay port on a local checkout, set
-# LANGGRAPH_WEBHOOKS_SOURCE in the environment to use that folder instead of the release.
+# LANGGRAPH_WEBHOOKS_SOURCE in the environment to use that folder. To download a published
+# commit or tag instead, packaging/release.sh fills in REPO, REF and SHA512 below.
 if(DEFINED ENV{LANGGRAPH_WEBHOOKS_SOURCE})
   set(SOURCE_PATH "$ENV{LANGGRAPH_WEBHOOKS_SOURCE}")
 else()
+  set(release_sha512 0) # packaging/release.sh
+  if(release_sha512 STREQUAL "0")
+    message(FATAL_ERROR "langgraph-webhooks: this port names no published release yet. Use it as an overlay "
+                        "port with LANGGRAPH_WEBHOOKS_SOURCE set to a checkout, or run packaging/release.sh.")
+  endif()
   vcpkg_from_github(
     OUT_SOURCE_PATH SOURCE_PATH
     REPO langgraph-webhooks/langgraph_webhooks
-    REF "v${VERSION}"
-    SHA512 0 # filled in when the release is tagged
+    REF "unreleased"
+    SHA512 ${release_sha512}
     HEAD_REF main)
 endif()
 
