@@ -225,11 +225,19 @@ struct run_error {
 using http_headers = std::vector<std::pair<std::string, std::string>>;
 
 namespace detail {
+// ASCII case folding (locale-independent, as HTTP names, schemes and hosts need).
+constexpr char ascii_lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; }
+inline std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  for (char &c : out) c = ascii_lower(c);
+  return out;
+}
 inline bool iequals(std::string_view a, std::string_view b) noexcept {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; };
-           return lower(x) == lower(y);
-         });
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
+}
+inline bool ends_with(std::string_view s, std::string_view suffix) noexcept {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 // Without leading and trailing spaces and tabs (HTTP's optional whitespace).
 inline std::string_view trim_ows(std::string_view v) noexcept {
@@ -358,7 +366,7 @@ inline url_parts parse_url(std::string_view url) {
   url_parts u;
   auto sep = url.find("://");
   if (sep == std::string_view::npos) fail("expected http:// or https://");
-  for (char c : url.substr(0, sep)) u.scheme += char((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
+  u.scheme = detail::ascii_lower(url.substr(0, sep));
   if (u.scheme != "http" && u.scheme != "https") fail("the scheme must be http or https");
   std::string_view rest = url.substr(sep + 3);
   auto path_at = rest.find_first_of("/?#");
@@ -541,16 +549,16 @@ inline std::optional<std::array<std::uint8_t, 16>> ipv6_of(std::string_view host
   return out;
 }
 
-// What a webhook host is to the servers' URL policy: a loopback address (or name), a link-local
-// or cloud metadata address, or neither (""). Names are not resolved.
-inline const char *blocked_host_kind(std::string host) {
-  for (char &c : host) c = char((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
-  while (!host.empty() && host.back() == '.') host.pop_back(); // "localhost." is localhost
-  const auto ends_with = [&](std::string_view suffix) {
-    return host.size() >= suffix.size() && std::string_view(host).substr(host.size() - suffix.size()) == suffix;
-  };
-  if (host == "localhost" || ends_with(".localhost") || host == "host.docker.internal") return "a loopback";
-  if (host == "metadata.google.internal" || host == "metadata" || host == "instance-data") return "a cloud metadata";
+// What a webhook host is to the servers' URL policy. Names are not resolved.
+enum class host_kind { other, loopback, link_local, cloud_metadata };
+
+// The kind of `host`, given in lowercase.
+inline host_kind kind_of_host(std::string_view host) {
+  while (!host.empty() && host.back() == '.') host.remove_suffix(1); // "localhost." is localhost
+  if (host == "localhost" || ends_with(host, ".localhost") || host == "host.docker.internal")
+    return host_kind::loopback;
+  if (host == "metadata.google.internal" || host == "metadata" || host == "instance-data")
+    return host_kind::cloud_metadata;
   std::optional<std::uint32_t> v4 = ipv4_of(host);
   if (!v4) {
     if (const auto v6 = ipv6_of(host)) {
@@ -561,18 +569,19 @@ inline const char *blocked_host_kind(std::string host) {
         v4 = std::uint32_t(b[12]) << 24 | std::uint32_t(b[13]) << 16 | std::uint32_t(b[14]) << 8 | b[15];
       } else {
         const bool zero15 = std::all_of(b.begin(), b.begin() + 15, [](std::uint8_t x) { return x == 0; });
-        if (zero15 && b[15] <= 1) return "a loopback"; // ::1, and :: (this host)
-        if (b[0] == 0xFE && (b[1] & 0xC0) == 0x80) return "a link-local";
-        if (b[0] == 0xFD && b[1] == 0x00 && b[2] == 0x0E && b[3] == 0xC2) return "a cloud metadata"; // fd00:ec2::254
-        return "";
+        if (zero15 && b[15] <= 1) return host_kind::loopback; // ::1, and :: (this host)
+        if (b[0] == 0xFE && (b[1] & 0xC0) == 0x80) return host_kind::link_local;
+        if (b[0] == 0xFD && b[1] == 0x00 && b[2] == 0x0E && b[3] == 0xC2) // fd00:ec2::254
+          return host_kind::cloud_metadata;
+        return host_kind::other;
       }
     }
   }
-  if (!v4) return "";
-  if ((*v4 >> 24) == 127 || *v4 == 0) return "a loopback";
-  if (*v4 == 0xA9FEA9FE) return "a cloud metadata"; // 169.254.169.254
-  if ((*v4 >> 16) == 0xA9FE) return "a link-local"; // 169.254.0.0/16
-  return "";
+  if (!v4) return host_kind::other;
+  if ((*v4 >> 24) == 127 || *v4 == 0) return host_kind::loopback;
+  if (*v4 == 0xA9FEA9FE) return host_kind::cloud_metadata; // 169.254.169.254
+  if ((*v4 >> 16) == 0xA9FE) return host_kind::link_local; // 169.254.0.0/16
+  return host_kind::other;
 }
 } // namespace detail
 
@@ -608,23 +617,27 @@ inline webhook_url_check check_webhook_url(std::string_view url, const webhook_u
     return out;
   }
   if (policy.require_https && u.scheme != "https") problem("Webhook must use https");
-  std::string host;
-  for (char c : u.host) host += char((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
-  const std::string kind = detail::blocked_host_kind(host);
-  if (kind == "a loopback" && policy.disable_loopback)
-    problem("Webhook host blocked: " + u.host +
-            " is a loopback address, which cloud deployments and `langgraph dev` refuse "
-            "(webhooks.url.disable_loopback, default true since v0.10); give the receiver a public_url "
-            "(a tunnel or a reachable address)");
-  else if (!kind.empty() && kind != "a loopback")
-    problem("Webhook host blocked: " + u.host + " is " + kind + " address, which the servers refuse");
-  auto ends_with = [](std::string_view s, std::string_view suffix) {
-    return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-  };
+  const std::string host = detail::ascii_lower(u.host);
+  switch (detail::kind_of_host(host)) {
+  case detail::host_kind::loopback:
+    if (policy.disable_loopback)
+      problem("Webhook host blocked: " + u.host +
+              " is a loopback address, which cloud deployments and `langgraph dev` refuse "
+              "(webhooks.url.disable_loopback, default true since v0.10); give the receiver a public_url "
+              "(a tunnel or a reachable address)");
+    break;
+  case detail::host_kind::link_local:
+    problem("Webhook host blocked: " + u.host + " is a link-local address, which the servers refuse");
+    break;
+  case detail::host_kind::cloud_metadata:
+    problem("Webhook host blocked: " + u.host + " is a cloud metadata address, which the servers refuse");
+    break;
+  case detail::host_kind::other: break;
+  }
   if (!policy.allowed_domains.empty()) {
     bool allowed = false;
     for (const auto &d : policy.allowed_domains) {
-      if (d.compare(0, 2, "*.") == 0 ? ends_with(host, d.substr(1)) && host.size() > d.size() - 1 : host == d)
+      if (d.compare(0, 2, "*.") == 0 ? detail::ends_with(host, d.substr(1)) && host.size() > d.size() - 1 : host == d)
         allowed = true;
     }
     if (!allowed) problem("Webhook domain not allowed: " + u.host);
@@ -2759,6 +2772,23 @@ inline std::string api_key_from_env() {
   return {};
 }
 
+// The message of one validation issue; for a zod union (e.g. a stream_mode that is one name
+// or a list), the most specific of its alternatives' messages.
+inline std::string issue_message(const nlohmann::json &issue) {
+  std::string message;
+  for (const char *k : {"message", "msg"})
+    if (issue.contains(k) && issue[k].is_string()) message = issue[k].get<std::string>();
+  if (issue.contains("unionErrors") && issue["unionErrors"].is_array())
+    for (const auto &alt : issue["unionErrors"])
+      if (alt.is_object() && alt.contains("issues") && alt["issues"].is_array())
+        for (const auto &inner : alt["issues"])
+          if (inner.is_object()) {
+            std::string m = issue_message(inner);
+            if (m.size() > message.size()) message = std::move(m);
+          }
+  return message;
+}
+
 // One line for a list of validation problems: the JS server's zod `issues` ({path, message},
 // a union's alternatives in `unionErrors`) and the Python server's FastAPI `detail`
 // ({loc, msg}). "thread_id: Invalid uuid; run_id: Invalid uuid". Empty when `list` is neither.
@@ -2767,27 +2797,16 @@ inline std::string validation_summary(const nlohmann::json &list) {
   std::string out;
   for (const auto &issue : list) {
     if (!issue.is_object()) return {};
-    const nlohmann::json *where = nullptr, *what = nullptr;
-    for (const char *k : {"path", "loc"})
-      if (issue.contains(k) && issue[k].is_array()) where = &issue[k];
-    for (const char *k : {"message", "msg"})
-      if (issue.contains(k) && issue[k].is_string()) what = &issue[k];
-    if (!what) return {};
-    std::string path, message = what->get<std::string>();
-    if (where)
-      for (const auto &part : *where) {
+    const std::string message = issue_message(issue);
+    if (message.empty()) return {};
+    std::string path;
+    const char *where = issue.contains("path") ? "path" : "loc";
+    if (issue.contains(where) && issue[where].is_array())
+      for (const auto &part : issue[where]) {
         if (part == "body") continue; // FastAPI's location prefix
         if (!path.empty()) path += '.';
         path += part.is_string() ? part.get<std::string>() : part.dump();
       }
-    // A union (e.g. a stream_mode that is one name or a list): its most specific alternative.
-    if (issue.contains("unionErrors") && issue["unionErrors"].is_array())
-      for (const auto &alt : issue["unionErrors"])
-        if (alt.is_object() && alt.contains("issues")) {
-          const std::string inner = validation_summary(alt["issues"]);
-          if (inner.size() > message.size())
-            message = inner.substr(inner.find(": ") == std::string::npos ? 0 : inner.find(": ") + 2);
-        }
     if (!out.empty()) out += "; ";
     out += path.empty() ? message : path + ": " + message;
   }
@@ -3330,17 +3349,19 @@ typename Request::response_type basic_client<T>::send(const Request &request, bo
                 "this request answers with an event stream: send it with stream(request, on_part)");
   http_request req = make_request(request);
   req.deadline = deadline();
-  std::string run_id, thread_id, location; // from the 2xx head
-  const auto on_head = [&](const http_response &head) {
-    detail::ids_from_location(head.header("Content-Location"), thread_id, run_id);
-    location = std::string(head.header("Location"));
-    if (on_run_created && !run_id.empty()) on_run_created(run_id, thread_id);
-  };
+  constexpr bool waits = std::is_same_v<response_type, run_output> && !Request::idempotent; // a /wait
+  std::string run_id, thread_id, location; // from the 2xx head: only a /wait or a hook needs them
+  std::function<void(const http_response &)> on_head;
+  if (waits || on_run_created)
+    on_head = [&](const http_response &head) {
+      detail::ids_from_location(head.header("Content-Location"), thread_id, run_id);
+      location = std::string(head.header("Location"));
+      if (on_run_created && !run_id.empty()) on_run_created(run_id, thread_id);
+    };
   http_response res;
   try {
     res = perform(req, Request::idempotent, chunk_callback(), on_head);
   } catch (const error &e) {
-    constexpr bool waits = std::is_same_v<response_type, run_output> && !Request::idempotent; // a /wait
     if (!waits || run_id.empty()) throw;
     res = rejoin_wait(req, e, run_id, thread_id, location);
   }
