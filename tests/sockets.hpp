@@ -36,15 +36,33 @@ constexpr long memory_factor = 6; // ThreadSanitizer's shadow memory grows with 
 constexpr long memory_factor = 1;
 #endif
 
+// The address 127.0.0.1:port (0: any free port, for bind).
+inline sockaddr_in loopback_address(int port) {
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<std::uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  return a;
+}
+
+// A TCP listener on 127.0.0.1 at a free port, with `backlog`: its descriptor; its port in `port`.
+inline int loopback_listener(int backlog, int &port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a = loopback_address(0);
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof(a)) == 0);
+  REQUIRE(::listen(fd, backlog) == 0);
+  socklen_t n = sizeof(a);
+  ::getsockname(fd, reinterpret_cast<sockaddr *>(&a), &n);
+  port = ntohs(a.sin_port);
+  return fd;
+}
+
 // A TCP connection to 127.0.0.1:port.
 class raw_socket {
 public:
   explicit raw_socket(int port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(static_cast<std::uint16_t>(port));
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::connect(fd_, reinterpret_cast<sockaddr *>(&a), sizeof(a)) == 0);
+    const sockaddr_in a = loopback_address(port);
+    REQUIRE(::connect(fd_, reinterpret_cast<const sockaddr *>(&a), sizeof(a)) == 0);
   }
   raw_socket(const raw_socket &) = delete;
   raw_socket &operator=(const raw_socket &) = delete;
@@ -106,11 +124,8 @@ private:
 // or -1 when the connect failed.
 inline int try_connect(int port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<std::uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr *>(&a), sizeof(a)) == 0) return fd;
+  const sockaddr_in a = loopback_address(port);
+  if (fd >= 0 && ::connect(fd, reinterpret_cast<const sockaddr *>(&a), sizeof(a)) == 0) return fd;
   if (fd >= 0) ::close(fd);
   return -1;
 }
@@ -160,15 +175,8 @@ inline long ms_since(std::chrono::steady_clock::time_point t0) {
 class hostile_server {
 public:
   // behave(fd, stopping) writes whatever it likes; it should return soon after `stopping`.
-  template <class Behave> explicit hostile_server(Behave behave) : listen_(::socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(listen_, reinterpret_cast<sockaddr *>(&a), sizeof(a)) == 0);
-    REQUIRE(::listen(listen_, 16) == 0);
-    socklen_t n = sizeof(a);
-    ::getsockname(listen_, reinterpret_cast<sockaddr *>(&a), &n);
-    port_ = ntohs(a.sin_port);
+  template <class Behave> explicit hostile_server(Behave behave) {
+    listen_ = loopback_listener(16, port_);
     thread_ = std::thread([this, behave] {
       for (;;) {
         pollfd p{listen_, POLLIN, 0};
@@ -201,7 +209,7 @@ public:
   int requests() const { return requests_; }
 
 private:
-  int listen_;
+  int listen_ = -1;
   int port_ = 0;
   std::atomic<bool> stopping_{false};
   std::atomic<int> requests_{0};

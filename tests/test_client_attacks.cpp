@@ -282,20 +282,14 @@ TEST_CASE("client over sockets: an endless chunk-size line is refused, memory st
 
 TEST_CASE("client over sockets: call_timeout covers the connect, and one stuck call delays no other") {
   // A listener that never accepts, its queue full: further connects hang in SYN.
-  int l = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::bind(l, reinterpret_cast<sockaddr *>(&a), sizeof(a)) == 0);
-  REQUIRE(::listen(l, 0) == 0);
-  socklen_t n = sizeof(a);
-  ::getsockname(l, reinterpret_cast<sockaddr *>(&a), &n);
-  const int port = ntohs(a.sin_port);
+  int port = 0;
+  const int l = test::loopback_listener(0, port);
+  const sockaddr_in a = test::loopback_address(port);
   std::vector<int> fillers;
   for (int i = 0; i < 8; ++i) { // fill the accept queue (a few complete, the rest stay half-open)
     int f = ::socket(AF_INET, SOCK_STREAM, 0);
     ::fcntl(f, F_SETFL, O_NONBLOCK);
-    ::connect(f, reinterpret_cast<sockaddr *>(&a), sizeof(a));
+    ::connect(f, reinterpret_cast<const sockaddr *>(&a), sizeof(a));
     fillers.push_back(f);
   }
   test::hostile_server healthy([](int fd, const std::atomic<bool> &) {

@@ -284,15 +284,12 @@ TEST_CASE("webhook_server: a burst of 500 connections is not dropped by a short 
   lgw::webhook_server hooks(opts());
   hooks.start();
   std::vector<int> fds;
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<std::uint16_t>(hooks.port()));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const sockaddr_in a = test::loopback_address(hooks.port());
   for (int i = 0; i < 500; ++i) {
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     REQUIRE(fd >= 0);
     ::fcntl(fd, F_SETFL, O_NONBLOCK);
-    ::connect(fd, reinterpret_cast<sockaddr *>(&a), sizeof(a));
+    ::connect(fd, reinterpret_cast<const sockaddr *>(&a), sizeof(a));
     fds.push_back(fd);
   }
   // With a backlog of 5 most handshakes would wait for a SYN retransmit (1 s); here all complete.
