@@ -309,6 +309,11 @@ TEST_CASE("webhook_server: a burst of 500 connections is not dropped by a short 
   }
   for (int fd : fds) ::close(fd);
   CHECK(connected == fds.size());
+  // The receiver notices the 500 closes on its own threads; until then they count against
+  // max_connections and a new delivery may find no slot (503). Wait for them, bounded.
+  for (int i = 0; i < 100 * test::slowdown && hooks.transport().connection_stats().open > 0; ++i)
+    std::this_thread::sleep_for(50ms);
+  CHECK(hooks.transport().connection_stats().open == 0);
   auto res = client_for(hooks).Post("/hook", payload("after-burst"), "text/plain");
   REQUIRE(res);
   CHECK(res->status == 200);
