@@ -15,6 +15,9 @@
 #               webhook, waiting for the run's webhook), header-only and with separate
 #               compilation. Goal: at most 1.25x. BEFORE=DIR adds the round trip with DIR's
 #               langgraph_webhooks.hpp, to measure a change in the same run.
+#   where it goes  include_only.cpp (the header included, nothing used) and receiver_only.cpp
+#               (the round trip's receiver half, without the client call), each compared with
+#               the hand-written round trip: what the header-only round trip's parts cost.
 # Timing compiles only (-c); the programs are also linked once, outside the timing, so that
 # every file is known to build.
 #
@@ -68,6 +71,8 @@ rows=(
   "rt_base|round_trip_baseline.cpp||round trip, httplib + json by hand|"
   "rt_lib|round_trip_with_library.cpp||round trip, header-only (default)|rt_base"
   "rt_sep|round_trip_with_library.cpp|$separate|round trip, separate compilation|rt_base"
+  "inc|include_only.cpp||include only, vs round trip by hand|rt_base"
+  "recv|receiver_only.cpp||receiver half, vs round trip by hand|rt_base"
 )
 # BEFORE=DIR: also the round trip with DIR's langgraph_webhooks.hpp (an earlier version), so
 # that a change's effect is measured in the same run.
@@ -80,9 +85,9 @@ version="$(echo '#include <httplib.h>' | "$cxx" -std=c++17 "${flags[@]}" -x c++ 
   awk '$2 == "CPPHTTPLIB_VERSION" { gsub(/"/, "", $3); print $3 }')"
 echo "compile cost: $("$cxx" --version | head -n1); cpp-httplib ${version:-?} ($kind)"
 echo "  compiler CPU time (user+sys), median (min-max) of $rounds rounds; one compile at a time, -c"
-printf '  %-4s %-34s %9s %16s %10s  %s\n' opt file "cpu" "cpu min-max" "wall" "library / by hand"
+printf '  %-4s %-38s %9s %16s %10s  %s\n' opt file "cpu" "cpu min-max" "wall" "library / by hand"
 # Warm-up, untimed: read every header once, so that the first timed compile finds them cached.
-for file in round_trip_baseline.cpp round_trip_with_library.cpp; do
+for file in round_trip_baseline.cpp round_trip_with_library.cpp; do # the others include no more
   "$cxx" -std=c++17 -I"$root" "${flags[@]}" -E "$src/$file" -o /dev/null
 done
 for opt in -O0 -O2; do
@@ -108,7 +113,7 @@ for opt in -O0 -O2; do
       compared="$(ratio "${median[$vs]}" "$m")"
       case "$name" in lib | sep | rt_lib | rt_sep) compared+=" $(goal "${median[$vs]}" "$m")" ;; esac
     fi
-    printf '  %-4s %-34s %6s ms %13s ms %7s ms  %s\n' "$opt" "$label" "$m" "$lo-$hi" "$w" "$compared"
+    printf '  %-4s %-38s %6s ms %13s ms %7s ms  %s\n' "$opt" "$label" "$m" "$lo-$hi" "$w" "$compared"
   done
   unset cpu wall median
 done
@@ -118,9 +123,9 @@ read -r c w <<<"$t"
 printf '  (separate compilation also compiles, once per program, the implementation unit: %s ms CPU, %s ms wall at -O2)\n' "$c" "$w"
 
 # Link the programs once (the -O2 objects), outside the timing.
-for name in base lib rt_base rt_lib sep rt_sep; do
+for name in base lib rt_base rt_lib sep rt_sep inc recv; do
   objects=("$out/$name-O2.o")
   if [ "$name" = sep ] || [ "$name" = rt_sep ]; then objects+=("$out/impl.o"); fi
   "$cxx" "${objects[@]}" -o "$out/$name" "${libs[@]}"
 done
-echo "  linked: baseline, with_library, round_trip_baseline, round_trip_with_library; with_library and round_trip_with_library (separate) + the implementation unit"
+echo "  linked: baseline, with_library, round_trip_baseline, round_trip_with_library, include_only, receiver_only; with_library and round_trip_with_library (separate) + the implementation unit"

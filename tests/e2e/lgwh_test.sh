@@ -210,14 +210,14 @@ echo "== human in the loop: run --listen says what the run waits for; thread sta
 review='{"messages":[{"role":"human","content":"ship?"}],"review":"Approve?"}'
 "$lgwh" run --assistant agent --mode create --input "$review" --listen >"$work/hitl.out" 2>"$work/hitl.err" ||
   fail "run with an interrupt: $(cat "$work/hitl.err")"
-grep -q '^lgwh: the run waits for input: interrupt [0-9a-f]\{32\}: {"question":"Approve?"}$' "$work/hitl.err" ||
+grep -q '^lgwh: the thread waits for input: interrupt [0-9a-f]\{32\}: {"question":"Approve?"}$' "$work/hitl.err" ||
   fail "no interrupt shown: $(cat "$work/hitl.err")"
 thread="$(sed -n 's/^lgwh: created thread //p' "$work/hitl.err")"
 grep -q "^lgwh: answer with: lgwh run --thread $thread --assistant agent --resume '<JSON>'$" "$work/hitl.err" ||
   fail "no resume hint: $(cat "$work/hitl.err")"
 "$lgwh" thread state "$thread" >"$work/state.out" 2>"$work/state.err"
 grep -q '"next":\["human_review"\]' "$work/state.out" || fail "thread state: $(cat "$work/state.out")"
-grep -q '^lgwh: interrupt [0-9a-f]\{32\}: {"question":"Approve?"}$' "$work/state.err" || fail "state: $(cat "$work/state.err")"
+grep -q '^lgwh: the thread waits for input: interrupt [0-9a-f]\{32\}: {"question":"Approve?"}$' "$work/state.err" || fail "state: $(cat "$work/state.err")"
 "$lgwh" thread get "$thread" | grep -q '"status":"interrupted"' || fail "thread get: not interrupted"
 "$lgwh" run --thread "$thread" --assistant agent --resume '"shipped"' --mode wait --listen >"$work/resume.out" 2>"$work/resume.err" ||
   fail "resume: $(cat "$work/resume.err")"

@@ -403,6 +403,16 @@ struct run_options {
   double timeout = 60;
 };
 
+/// Notes each interrupt the thread's state waits on, and the command line that answers it;
+/// false when it waits on none.
+bool note_interrupts(const lgw::thread_state &state, const std::string &thread_id, const std::string &assistant) {
+  const auto pending = state.interrupts();
+  for (const auto &i : pending) note("the thread waits for input: interrupt " + i.id + ": " + one_line(i.value.dump()));
+  if (!pending.empty())
+    note("answer with: lgwh run --thread " + thread_id + " --assistant " + assistant + " --resume '<JSON>'");
+  return !pending.empty();
+}
+
 /// What a sent run reported.
 struct run_outcome {
   std::string run_id;
@@ -472,7 +482,8 @@ template <class R> int run_with(const run_options &o) {
     out = send_run(c, request);
   } catch (const lgw::error &e) {
     if constexpr (has_thread_id<R>::value) {
-      if (made_thread && out.run_id.empty() && e.status() >= 400 && e.status() < 500) { // no run: no orphan thread
+      // a 4xx refuses the run before it exists: the thread made for it would be an orphan
+      if (made_thread && e.status() >= 400 && e.status() < 500) {
         try {
           c.threads().remove(request.thread_id);
           note("deleted thread " + request.thread_id + " again: the run was refused");
@@ -498,12 +509,7 @@ template <class R> int run_with(const run_options &o) {
   print_json_line(ordered_json{{"webhook", event->json()}});
   if (!event->thread_id.empty() && event->status == lgw::run_status::success) {
     try { // a run that stopped in interrupt() ends "success": the thread says whether it waits
-      const auto pending = c.threads().get_state(event->thread_id).interrupts();
-      for (const auto &i : pending)
-        note("the run waits for input: interrupt " + i.id + ": " + one_line(i.value.dump()));
-      if (!pending.empty())
-        note("answer with: lgwh run --thread " + event->thread_id + " --assistant " + o.request.assistant +
-             " --resume '<JSON>'");
+      note_interrupts(c.threads().get_state(event->thread_id), event->thread_id, o.request.assistant);
     } catch (const lgw::error &) { // a stateless run's thread is gone: nothing to resume
     }
   }
@@ -543,12 +549,7 @@ int thread_state(const thread_options &o) {
   if (o.subgraphs) r.subgraphs = true;
   const lgw::thread_state state = c.threads().get_state(r);
   print_json_line(state.raw);
-  const auto pending = state.interrupts();
-  for (const auto &i : pending) note("interrupt " + i.id + ": " + one_line(i.value.dump()));
-  if (!pending.empty())
-    note("answer with: lgwh run --thread " + o.thread_id + " --assistant <graph> --resume '<JSON>'");
-  else if (state.next.empty())
-    note("the thread waits for nothing");
+  if (!note_interrupts(state, o.thread_id, "<graph>") && state.next.empty()) note("the thread waits for nothing");
   return exit_ok;
 }
 
@@ -615,13 +616,15 @@ int cron_create(const cron_options &o) {
     const auto request = build_request<lgw::create_cron_request>(o.request);
     lgw::client c = connect(o.server);
     require_crons(c, std::string("POST ") + lgw::create_cron_request::route);
-    return with_cron_hint(c, [&] { print_json_line(c.crons().create(request).raw); });
+    print_json_line(c.crons().create(request).raw); // /info was asked: no hint to add on failure
+    return exit_ok;
   }
   auto request = build_request<lgw::create_thread_cron_request>(o.request);
   request.thread_id = o.thread;
   lgw::client c = connect(o.server);
   require_crons(c, "POST " + lgw::target(request));
-  return with_cron_hint(c, [&] { print_json_line(c.crons().create_for_thread(request).raw); });
+  print_json_line(c.crons().create_for_thread(request).raw);
+  return exit_ok;
 }
 
 int cron_list(const cron_options &o) {
