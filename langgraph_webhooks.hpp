@@ -3879,10 +3879,15 @@ inline run_error run_error_of_text(std::string_view v) {
       if (key == "message") e.message = unescape_json_string(value);
     });
   }
-  if (e.message.empty() && v.front() != '"') e.message = shorten(std::string(v));
+  if (e.message.empty() && v.front() != '"') e.message = shorten(std::string(v.substr(0, 2004))); // not a copy of all
   return e;
 }
 } // namespace detail
+
+/// The longest `run_id`, `thread_id`, `assistant_id` or `status` a webhook payload may carry (422
+/// beyond): real ones are UUIDs and short words, and the receiver copies the first two into its
+/// bookkeeping, so an unbounded id would hold several times its size outside `recent_bytes`.
+inline constexpr std::size_t max_webhook_id_bytes = 256;
 
 namespace detail {
 // The parsed `values`, `kwargs` and `metadata` of an event: each parsed on first use, once,
@@ -3963,7 +3968,7 @@ public:
 
   /// Reads a payload; throws `payload_error` saying why it is not JSON (`not_json()` true) or
   /// not a run payload (nested more than `max_json_depth` levels deep, wrong field types, no
-  /// run_id).
+  /// run_id, an id or status longer than `max_webhook_id_bytes`, a member it reads named twice).
   static webhook_event from_body(std::string body, query_params query = {},
                                  std::size_t max_json_depth = default_max_json_depth);
 
@@ -3999,50 +4004,81 @@ inline webhook_event webhook_event::from_body(std::string body, query_params que
   ev.body = std::move(body);
   ev.query = std::move(query);
   const std::string_view text(ev.body);
-  std::string problem; // first field of the wrong type
-  auto as_string = [&](std::string_view v, std::string_view key, std::string &out) {
+  // The members read, by their names once unescaped ("run_\u0069d" is "run_id", as for any
+  // JSON reader): each may appear once, so that this reading and json()'s cannot differ.
+  static constexpr std::array<std::string_view, 14> names{
+      "run_id",       "thread_id",       "assistant_id", "status", "created_at", "updated_at", "run_started_at",
+      "run_ended_at", "webhook_sent_at", "values",       "kwargs", "metadata",   "error",      ""};
+  enum class member : std::size_t {
+    run_id,
+    thread_id,
+    assistant_id,
+    status,
+    created_at,
+    updated_at,
+    run_started_at,
+    run_ended_at,
+    webhook_sent_at,
+    values,
+    kwargs,
+    metadata,
+    error,
+    other
+  };
+  std::array<bool, names.size()> seen{};
+  std::string problem; // the first reason the payload is refused
+  auto refuse = [&](std::string why) {
+    if (problem.empty()) problem = std::move(why);
+  };
+  auto as_string = [&](std::string_view v, member m, std::string &out) {
     if (v.front() == '"') {
       out = detail::unescape_json_string(v);
-    } else if (v != "null" && problem.empty()) {
-      problem = "\"" + std::string(key) + "\" is not a string";
+      if (m <= member::status && out.size() > max_webhook_id_bytes)
+        refuse("\"" + std::string(names[std::size_t(m)]) + "\" is longer than " + std::to_string(max_webhook_id_bytes) +
+               " bytes");
+    } else if (v != "null") {
+      refuse("\"" + std::string(names[std::size_t(m)]) + "\" is not a string");
     }
   };
-  auto as_time = [&](std::string_view v, std::string_view key, std::optional<timestamp> &out) {
+  auto as_time = [&](std::string_view v, member m, std::optional<timestamp> &out) {
     std::string s;
-    as_string(v, key, s);
+    as_string(v, m, s);
     out = parse_timestamp(s);
   };
   detail::json_scanner scanner(text, max_json_depth);
   const bool valid = scanner.scan([&](std::string_view key, std::size_t b, std::size_t e) {
+    std::string unescaped;
+    if (key.find('\\') != std::string_view::npos) { // the scanner gives the name as written
+      unescaped = detail::unescape_json_string(std::string_view(key.data() - 1, key.size() + 2));
+      key = unescaped;
+    }
+    const auto m = member(std::find(names.begin(), names.end() - 1, key) - names.begin());
+    if (m == member::other) return;
+    if (seen[std::size_t(m)]) return refuse("\"" + std::string(key) + "\" appears twice");
+    seen[std::size_t(m)] = true;
     const std::string_view v = text.substr(b, e - b);
     const auto keep = [&](text_span &s) { s = text_span{b, e - b, true}; };
-    if (key == "run_id")
-      as_string(v, key, ev.run_id);
-    else if (key == "thread_id")
-      as_string(v, key, ev.thread_id);
-    else if (key == "assistant_id")
-      as_string(v, key, ev.assistant_id);
-    else if (key == "status") {
-      as_string(v, key, ev.status_text);
+    switch (m) {
+    case member::run_id: return as_string(v, m, ev.run_id);
+    case member::thread_id: return as_string(v, m, ev.thread_id);
+    case member::assistant_id: return as_string(v, m, ev.assistant_id);
+    case member::status:
+      as_string(v, m, ev.status_text);
       ev.status = from_string<run_status>(ev.status_text).value_or(run_status::unknown);
-    } else if (key == "created_at")
-      as_time(v, key, ev.created_at);
-    else if (key == "updated_at")
-      as_time(v, key, ev.updated_at);
-    else if (key == "run_started_at")
-      as_time(v, key, ev.run_started_at);
-    else if (key == "run_ended_at")
-      as_time(v, key, ev.run_ended_at);
-    else if (key == "webhook_sent_at")
-      as_time(v, key, ev.webhook_sent_at);
-    else if (key == "values")
-      keep(ev.values_);
-    else if (key == "kwargs")
-      keep(ev.kwargs_);
-    else if (key == "metadata")
-      keep(ev.metadata_);
-    else if (key == "error" && v != "null")
-      ev.error = detail::run_error_of_text(v);
+      return;
+    case member::created_at: return as_time(v, m, ev.created_at);
+    case member::updated_at: return as_time(v, m, ev.updated_at);
+    case member::run_started_at: return as_time(v, m, ev.run_started_at);
+    case member::run_ended_at: return as_time(v, m, ev.run_ended_at);
+    case member::webhook_sent_at: return as_time(v, m, ev.webhook_sent_at);
+    case member::values: return keep(ev.values_);
+    case member::kwargs: return keep(ev.kwargs_);
+    case member::metadata: return keep(ev.metadata_);
+    case member::error:
+      if (v != "null") ev.error = detail::run_error_of_text(v);
+      return;
+    case member::other: return;
+    }
   });
   if (!valid && scanner.too_deep()) throw payload_error(false, "not a LangGraph run payload: " + scanner.error());
   if (!valid) throw payload_error(true, "the body is not JSON: " + scanner.error());
@@ -4746,21 +4782,16 @@ private:
 };
 
 template <class S> bool basic_webhook_server<S>::authenticated(const http_request &head, std::string_view query) const {
-  std::string_view given = head.header(options_.secret_header);
-  if (given.empty()) {
-    const std::string_view auth = detail::trim_ows(head.header("Authorization"));
-    if (auth.size() > 7 && detail::iequals(auth.substr(0, 7), "Bearer ")) given = detail::trim_ows(auth.substr(7));
-  }
-  std::string from_query;
-  if (given.empty()) {
-    for (auto &p : parse_query(query))
-      if (p.first == options_.secret_query_param) {
-        from_query = std::move(p.second);
-        break;
-      }
-    given = from_query;
-  }
-  return detail::constant_time_equal(given, options_.secret);
+  // Any place that carries the secret admits the delivery: a Bearer token that a deployment's
+  // `webhooks.headers` sends for a proxy in front must not hide a right `token` in the URL.
+  const auto is_secret = [&](std::string_view given) { return detail::constant_time_equal(given, options_.secret); };
+  if (is_secret(head.header(options_.secret_header))) return true;
+  const std::string_view auth = detail::trim_ows(head.header("Authorization"));
+  if (auth.size() > 7 && detail::iequals(auth.substr(0, 7), "Bearer ") && is_secret(detail::trim_ows(auth.substr(7))))
+    return true;
+  for (const auto &p : parse_query(query))
+    if (p.first == options_.secret_query_param && is_secret(p.second)) return true;
+  return false;
 }
 
 template <class S> void basic_webhook_server<S>::keep(std::shared_ptr<const webhook_event> event, std::string key) {
@@ -5676,14 +5707,22 @@ public:
   static constexpr std::size_t capacity = 1024;
 
   /// Holds at most `capacity` sockets, fewer when `max` says so (the descriptor limit).
-  explicit closing_connections(std::size_t max = capacity) : max_(std::min(max, capacity)) {}
+  explicit closing_connections(std::size_t max = capacity) : max_(std::min(max, capacity)) {
+    added_.reserve(max_); // add() never allocates: it runs on the accepting thread
+  }
   ~closing_connections() { stop(); }
 
   bool add(socket_t fd) {
     std::lock_guard<std::mutex> lock(m_);
-    if (stopping_ || added_.size() + count_ >= max_) return false;
+    if (stopping_ || broken_ || added_.size() + count_ >= max_) return false;
+    if (!thread_.joinable()) {
+      try {
+        thread_ = std::thread([this] { loop(); });
+      } catch (const std::exception &) { // no thread to be had (a tasks limit): close at once
+        return false;
+      }
+    }
     added_.push_back(closing{fd, steady_clock::now() + std::chrono::seconds(1), 0});
-    if (!thread_.joinable()) thread_ = std::thread([this] { loop(); });
     cv_.notify_one();
     return true;
   }
@@ -5702,9 +5741,25 @@ private:
     steady_clock::time_point deadline;
     std::size_t read;
   };
+  // Any failure (memory) closes what it holds and makes add() refuse from then on.
   void loop() {
     std::vector<closing> open;
+    try {
+      hold(open);
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(m_);
+      broken_ = true;
+      open.insert(open.end(), added_.begin(), added_.end());
+      added_.clear();
+    }
+    for (const auto &c : open) close_socket(c.fd);
+    std::lock_guard<std::mutex> lock(m_);
+    count_ = 0;
+  }
+  void hold(std::vector<closing> &open) {
+    open.reserve(max_);
     std::vector<pollfd> polls;
+    polls.reserve(max_);
     std::string scratch;
     for (;;) {
       {
@@ -5741,9 +5796,6 @@ private:
       }
       open.resize(kept);
     }
-    for (const auto &c : open) close_socket(c.fd);
-    std::lock_guard<std::mutex> lock(m_);
-    count_ = 0;
   }
 
   const std::size_t max_;
@@ -5752,6 +5804,7 @@ private:
   std::vector<closing> added_;
   std::size_t count_ = 0; // sockets the thread holds
   bool stopping_ = false;
+  bool broken_ = false; // the thread failed: nothing more is taken
   std::thread thread_;
 };
 
@@ -5777,6 +5830,12 @@ public:
       return mode::serve;
     }
     return mode::refuse;
+  }
+  // Undoes admit() for a connection that got no thread after all: it is then refused instead.
+  void unadmit() {
+    std::lock_guard<std::mutex> lock(m_);
+    --serving_;
+    --stats_.accepted;
   }
 
   // Serves one connection on this thread and closes it; or answers 503 at once and leaves it
@@ -5900,7 +5959,11 @@ private:
       c = open_.insert(open_.end(), connection{fd, phase::head, steady_clock::now()});
       if (stopping_) shut(*c); // admitted just before stop(): it ends at once
     }
-    bool answered_close = serve_requests(fd, c);
+    bool answered_close = false;
+    try {
+      answered_close = serve_requests(fd, c);
+    } catch (...) { // out of memory while reading: this connection ends, the others go on
+    }
     {
       std::lock_guard<std::mutex> lock(m_);
       answered_close = answered_close && !c->shut;
@@ -6090,23 +6153,22 @@ public:
   // Admitted connections are at most max_connections plus those evicted and still ending (they
   // end at once): a few threads more than max_connections serve them all.
   connection_pool(std::shared_ptr<receiver_connections> connections, std::size_t max_connections)
-      : connections_(std::move(connections)), max_threads_(max_connections + 8) {}
+      : connections_(std::move(connections)), max_threads_(max_connections + 8) {
+    threads_.reserve(max_threads_); // making a thread then fails only for want of a thread
+  }
   ~connection_pool() override { shutdown(); }
 
   enqueue_result enqueue(std::function<void()> fn) override {
-    const auto mode = connections_->admit();
+    auto mode = connections_->admit();
+    if (mode == receiver_connections::mode::serve && !queued(fn)) {
+      connections_->unadmit(); // no thread to be had (a tasks limit): refused like a full house
+      mode = receiver_connections::mode::refuse;
+    }
     if (mode != receiver_connections::mode::serve) {
       current_connection_mode() = mode;
       fn(); // answers 503 or closes, without waiting
       current_connection_mode() = receiver_connections::mode::serve;
       return enqueue_ok<enqueue_result>();
-    }
-    {
-      std::lock_guard<std::mutex> lock(m_);
-      jobs_.push_back(job{std::move(fn), mode});
-      // idle_ still counts a thread that was woken but has not taken its job yet: compare
-      // with the jobs waiting, or a connection arriving in that moment would wait
-      if (jobs_.size() > idle_ && threads_.size() < max_threads_) threads_.emplace_back([this] { work(); });
     }
     cv_.notify_one();
     return enqueue_ok<enqueue_result>();
@@ -6128,6 +6190,24 @@ private:
     std::function<void()> fn;
     receiver_connections::mode mode;
   };
+  // Queues an admitted connection, making a thread for it when none is idle; false (and `fn`
+  // kept) when that thread cannot be made: the system refuses threads before max_connections
+  // when a tasks limit is lower (ulimit -u, a container's pids limit, systemd's TasksMax).
+  bool queued(std::function<void()> &fn) {
+    std::lock_guard<std::mutex> lock(m_);
+    jobs_.push_back(job{std::move(fn), receiver_connections::mode::serve});
+    // idle_ still counts a thread that was woken but has not taken its job yet: compare
+    // with the jobs waiting, or a connection arriving in that moment would wait
+    if (jobs_.size() <= idle_ || threads_.size() >= max_threads_) return true;
+    try {
+      threads_.emplace_back([this] { work(); });
+      return true;
+    } catch (const std::exception &) { // std::system_error, or no memory for its state
+      fn = std::move(jobs_.back().fn);
+      jobs_.pop_back();
+      return false;
+    }
+  }
   void work() {
     std::unique_lock<std::mutex> lock(m_);
     for (;;) {

@@ -7,7 +7,9 @@
 //   * for an accepted top-level object, the members it reports are the object's members, and
 //     each reported value's bytes parse on their own to the same value;
 //   * from_body never throws anything but payload_error, and an event it returns has values(),
-//     kwargs(), metadata() and json() that parse.
+//     kwargs(), metadata() and json() that parse, and says what json() says: the same run_id,
+//     thread_id, assistant_id, status, values, kwargs and metadata (escaped or repeated member
+//     names once made them differ).
 // Any violation prints what differed and calls __builtin_trap().
 //
 // Build and run: scripts/fuzz [seconds]
@@ -68,10 +70,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *bytes, std::size_t siz
   try {
     const lgw::webhook_event ev = lgw::webhook_event::from_body(std::string(in));
     if (ev.run_id.empty()) fail("an event without run_id", in);
-    (void)ev.values();
-    (void)ev.kwargs();
-    (void)ev.metadata();
-    (void)ev.json();
+    const nlohmann::json dom = ev.json();
+    auto text = [&](const char *key) {
+      return dom.contains(key) && dom[key].is_string() ? dom[key].get<std::string>() : std::string();
+    };
+    auto or_null = [&](const char *key) { return dom.contains(key) ? dom[key] : nlohmann::json(); };
+    if (ev.run_id != text("run_id") || ev.thread_id != text("thread_id") || ev.assistant_id != text("assistant_id") ||
+        ev.status_text != text("status"))
+      fail("an id or the status differs from json()'s", in);
+    const nlohmann::json values = or_null("values");
+    if (ev.values() ? *ev.values() != values : !values.is_null()) fail("values() differs from json()'s", in);
+    if (ev.kwargs() != or_null("kwargs") || ev.metadata() != or_null("metadata"))
+      fail("kwargs() or metadata() differs from json()'s", in);
   } catch (const lgw::payload_error &) {
   }
   return 0;

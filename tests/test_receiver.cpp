@@ -404,6 +404,12 @@ TEST_CASE("receiver: the secret from a header, or Authorization: Bearer as webho
   CHECK(t.post("/hook", payload("h5"), {{"Authorization", "Basic s3cr3t"}}).status == 401);
   CHECK(t.post("/hook", payload("h6"), {{"Authorization", "Bearer s3cr3"}}).status == 401);
   CHECK(t.post("/hook?token=s3cr3t", payload("h7")).status == 200);
+  // Any place carrying the secret admits: a Bearer token meant for a proxy in front, or a wrong
+  // header, does not hide the right token in the URL (found by an attacker's review).
+  CHECK(t.post("/hook?token=s3cr3t", payload("h8"), {{"Authorization", "Bearer for-the-proxy"}}).status == 200);
+  CHECK(t.post("/hook?token=s3cr3t", payload("h9"), {{"X-Webhook-Secret", "stale"}}).status == 200);
+  CHECK(t.post("/hook?token=other&token=s3cr3t", payload("h10")).status == 200);
+  CHECK(t.post("/hook?token=wrong", payload("h11"), {{"Authorization", "Bearer wrong"}}).status == 401);
 }
 
 TEST_CASE("receiver: the head alone decides 404, 405, 401, 415 and 413, before any body") {
@@ -463,6 +469,67 @@ TEST_CASE("receiver: deep JSON is refused with 422 and nothing recurses into it"
   auto res = def.transport().post("/hook", nested("error", 100000));
   CHECK(res.status == 422);
   CHECK(def.transport().post("/hook", payload("still-up")).status == 200);
+}
+
+TEST_CASE("receiver: member names are read unescaped, each once, so the event and json() agree") {
+  mock_server hooks(opts());
+  hooks.start();
+  std::vector<lgw::webhook_event> got;
+  hooks.on_event([&](const lgw::webhook_event &ev) { got.push_back(ev); });
+  auto &t = hooks.transport();
+  // an escaped name is the same name, as for nlohmann_json and Python's json
+  REQUIRE(t.post("/hook", R"({"run_\u0069d":"esc-1","st\u0061tus":"success","v\u0061lues":{"n":2}})").status == 200);
+  REQUIRE(got.size() == 1);
+  CHECK(got[0].run_id == "esc-1");
+  CHECK(got[0].status == lgw::run_status::success);
+  CHECK(got[0].values()->at("n") == 2);
+  CHECK(got[0].json()["run_id"] == got[0].run_id);
+  // a name twice, written alike or not, is refused: which one counts would depend on the reader
+  const char *twice[] = {
+      R"({"run_id":"run-A","status":"success","run_\u0069d":"run-B","st\u0061tus":"error"})",
+      R"({"run_id":"dup-2","status":"success","status":null})",
+      R"({"run_id":"dup-3","status":"success","values":{"a":1},"v\u0061lues":{"a":2}})",
+      R"({"run_id":"dup-4","status":"error","error":"x","error":null})",
+      R"({"run_id":"dup-5","run_id":"dup-5","status":"success"})",
+  };
+  for (const char *body : twice) {
+    CAPTURE(body);
+    auto res = t.post("/hook", body);
+    CHECK(res.status == 422);
+    CHECK(detail_of(res).find("appears twice") != std::string::npos);
+  }
+  // members the receiver does not read may repeat, as JSON allows
+  CHECK(t.post("/hook", R"({"run_id":"dup-6","status":"success","x":1,"x":2})").status == 200);
+  CHECK(got.size() == 2);
+}
+
+TEST_CASE("receiver: run_id, thread_id, assistant_id and status are at most max_webhook_id_bytes") {
+  mock_server hooks(opts());
+  hooks.start();
+  auto &t = hooks.transport();
+  const std::string longest(lgw::max_webhook_id_bytes, 'r');
+  CHECK(t.post("/hook", json{{"run_id", longest}, {"status", "success"}}.dump()).status == 200);
+  for (const char *key : {"run_id", "thread_id", "assistant_id", "status"}) {
+    CAPTURE(key);
+    json body{{"run_id", "id-ok"}, {"status", "success"}};
+    body[key] = std::string(lgw::max_webhook_id_bytes + 1, 'x');
+    auto res = t.post("/hook", body.dump());
+    CHECK(res.status == 422);
+    CHECK(detail_of(res).find("is longer than 256 bytes") != std::string::npos);
+  }
+  // escapes count as what they stand for: 256 escaped letters are 256 bytes
+  std::string escaped;
+  for (std::size_t i = 0; i < lgw::max_webhook_id_bytes; ++i) escaped += "\\u0061";
+  CHECK(t.post("/hook", R"({"status":"success","run_id":")" + escaped + "\"}").status == 200);
+  // an `error` that is neither a string nor an object keeps 2,000 bytes, however large
+  auto big = t.post(
+      "/hook", json{{"run_id", "big-error"}, {"status", "error"}, {"error", json(std::vector<int>(400000, 7))}}.dump());
+  CHECK(big.status == 200);
+  auto ev = hooks.wait_for("big-error", std::chrono::seconds(0));
+  REQUIRE(ev);
+  REQUIRE(ev->error);
+  CHECK(ev->error->message.size() <= 2003);
+  CHECK(ev->error->message.rfind("[7,7,7", 0) == 0);
 }
 
 TEST_CASE("receiver: values(), kwargs() and metadata() are parsed once and shared by copies") {

@@ -11,10 +11,14 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <fstream>
+#include <memory>
 #include <set>
 #include <thread>
 
@@ -318,3 +322,56 @@ TEST_CASE("webhook_server: a burst of 500 connections is not dropped by a short 
   REQUIRE(res);
   CHECK(res->status == 200);
 }
+
+// Sanitizers reserve their shadow memory up front and map more as they go: an address-space
+// limit says nothing about the receiver there, so this test is built without them only.
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+TEST_CASE("webhook_server: when the system refuses a thread, the connection gets 503 and the process goes on") {
+  lgw::webhook_server hooks(opts());
+  hooks.start();
+  // A tasks limit (ulimit -u, a container's pids limit, systemd's TasksMax) refuses threads
+  // below max_connections; an address-space limit that leaves room for about 16 more thread
+  // stacks refuses them the same way, for this process alone. Unauthenticated senders that
+  // open idle connections then made pthread_create fail on the accepting thread, whose
+  // std::system_error ended the process (found by an attacker's review).
+  pthread_attr_t attr;
+  std::size_t stack = 0;
+  pthread_attr_init(&attr);
+  pthread_attr_getstacksize(&attr, &stack);
+  pthread_attr_destroy(&attr);
+  long pages = 0;
+  std::ifstream("/proc/self/statm") >> pages;
+  rlimit old{};
+  REQUIRE(::getrlimit(RLIMIT_AS, &old) == 0);
+  rlimit low = old;
+  low.rlim_cur = rlim_t(pages) * rlim_t(::sysconf(_SC_PAGESIZE)) + 16 * rlim_t(stack);
+  REQUIRE(::setrlimit(RLIMIT_AS, &low) == 0);
+  std::vector<std::unique_ptr<raw_socket>> idle;
+  for (int i = 0; i < 64; ++i) idle.push_back(std::make_unique<raw_socket>(hooks.port()));
+  lgw::connection_stats st;
+  for (int i = 0; i < 200; ++i) { // every connection taken into service or refused, bounded
+    st = hooks.transport().connection_stats();
+    if (st.accepted + st.refused + st.dropped >= idle.size()) break;
+    std::this_thread::sleep_for(10ms);
+  }
+  REQUIRE(::setrlimit(RLIMIT_AS, &old) == 0);
+  CHECK(st.accepted + st.refused + st.dropped == idle.size());
+  CHECK(st.accepted >= 1);
+  CHECK(st.accepted < idle.size());
+  // the others were answered 503 (and closed at once, "dropped", when even the closing thread
+  // could not be made)
+  std::size_t answered_503 = 0;
+  for (auto &s : idle)
+    if (s->read_all(50ms).rfind("HTTP/1.1 503", 0) == 0) ++answered_503;
+  CHECK(answered_503 == idle.size() - st.accepted);
+  MESSAGE("64 idle connections with room for ~16 thread stacks: " << st.accepted << " in service, " << answered_503
+                                                                  << " answered 503, of them " << st.dropped
+                                                                  << " closed at once");
+  idle.clear();
+  // the receiver goes on: a delivery is served (by a thread made before, or a new one now)
+  auto res = client_for(hooks).Post("/hook", payload("after-thread-limit"), "text/plain");
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  CHECK(hooks.wait_for("after-thread-limit", 0s));
+}
+#endif
