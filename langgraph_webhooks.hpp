@@ -4032,8 +4032,10 @@ inline webhook_event webhook_event::from_body(std::string body, query_params que
   };
   auto as_string = [&](std::string_view v, member m, std::string &out) {
     if (v.front() == '"') {
-      out = detail::unescape_json_string(v);
-      if (m <= member::status && out.size() > max_webhook_id_bytes)
+      // an escape (at most 6 bytes) stands for at least 1 byte: a longer token is too long unread
+      const bool bounded = m <= member::status;
+      if (!bounded || v.size() - 2 <= 6 * max_webhook_id_bytes) out = detail::unescape_json_string(v);
+      if (bounded && (v.size() - 2 > 6 * max_webhook_id_bytes || out.size() > max_webhook_id_bytes))
         refuse("\"" + std::string(names[std::size_t(m)]) + "\" is longer than " + std::to_string(max_webhook_id_bytes) +
                " bytes");
     } else if (v != "null") {

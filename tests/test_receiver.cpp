@@ -521,6 +521,7 @@ TEST_CASE("receiver: run_id, thread_id, assistant_id and status are at most max_
   std::string escaped;
   for (std::size_t i = 0; i < lgw::max_webhook_id_bytes; ++i) escaped += "\\u0061";
   CHECK(t.post("/hook", R"({"status":"success","run_id":")" + escaped + "\"}").status == 200);
+  CHECK(t.post("/hook", R"({"status":"success","run_id":")" + escaped + "\\u0061\"}").status == 422);
   // an `error` that is neither a string nor an object keeps 2,000 bytes, however large
   auto big = t.post(
       "/hook", json{{"run_id", "big-error"}, {"status", "error"}, {"error", json(std::vector<int>(400000, 7))}}.dump());
