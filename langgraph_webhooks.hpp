@@ -5751,7 +5751,7 @@ private:
     } catch (...) {
       std::lock_guard<std::mutex> lock(m_);
       broken_ = true;
-      open.insert(open.end(), added_.begin(), added_.end());
+      for (const auto &c : added_) close_socket(c.fd);
       added_.clear();
     }
     for (const auto &c : open) close_socket(c.fd);
