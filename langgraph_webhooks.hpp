@@ -3865,6 +3865,14 @@ inline std::string unescape_json_string(std::string_view token) {
   return json_parse(token).get<std::string>();
 }
 
+// A member name as json_scanner reports it (as written, between its quotes), unescaped when it
+// has escapes ("run_\u0069d" is "run_id" for every JSON reader); `scratch` holds that text.
+inline std::string_view member_name(std::string_view key, std::string &scratch) {
+  if (key.find('\\') == std::string_view::npos) return key;
+  scratch = unescape_json_string(std::string_view(key.data() - 1, key.size() + 2));
+  return scratch;
+}
+
 // A webhook's `error` (valid JSON text) without building a DOM of it, however large: a string,
 // or the string members `error` and `message` of an object, else at most 2,000 bytes of text.
 inline run_error run_error_of_text(std::string_view v) {
@@ -3872,9 +3880,11 @@ inline run_error run_error_of_text(std::string_view v) {
   if (v.front() == '"') {
     e.message = unescape_json_string(v);
   } else if (v.front() == '{') {
+    std::string scratch;
     json_scanner(v).scan([&](std::string_view key, std::size_t b, std::size_t end) {
       const std::string_view value = v.substr(b, end - b);
       if (value.front() != '"') return;
+      key = member_name(key, scratch);
       if (key == "error") e.error = unescape_json_string(value);
       if (key == "message") e.message = unescape_json_string(value);
     });
@@ -4048,12 +4058,9 @@ inline webhook_event webhook_event::from_body(std::string body, query_params que
     out = parse_timestamp(s);
   };
   detail::json_scanner scanner(text, max_json_depth);
+  std::string scratch;
   const bool valid = scanner.scan([&](std::string_view key, std::size_t b, std::size_t e) {
-    std::string unescaped;
-    if (key.find('\\') != std::string_view::npos) { // the scanner gives the name as written
-      unescaped = detail::unescape_json_string(std::string_view(key.data() - 1, key.size() + 2));
-      key = unescaped;
-    }
+    key = detail::member_name(key, scratch);
     const auto m = member(std::find(names.begin(), names.end() - 1, key) - names.begin());
     if (m == member::other) return;
     if (seen[std::size_t(m)]) return refuse("\"" + std::string(key) + "\" appears twice");

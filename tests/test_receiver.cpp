@@ -484,6 +484,14 @@ TEST_CASE("receiver: member names are read unescaped, each once, so the event an
   CHECK(got[0].status == lgw::run_status::success);
   CHECK(got[0].values()->at("n") == 2);
   CHECK(got[0].json()["run_id"] == got[0].run_id);
+  // the same inside the cloud server's `error` object
+  REQUIRE(
+      t.post("/hook", R"({"run_id":"esc-2","status":"error","error":{"\u0065rror":"ValueError","m\u0065ssage":"bad"}})")
+          .status == 200);
+  REQUIRE(got.size() == 2);
+  REQUIRE(got[1].error);
+  CHECK(got[1].error->error == "ValueError");
+  CHECK(got[1].error->message == "bad");
   // a name twice, written alike or not, is refused: which one counts would depend on the reader
   const char *twice[] = {
       R"({"run_id":"run-A","status":"success","run_\u0069d":"run-B","st\u0061tus":"error"})",
@@ -500,7 +508,7 @@ TEST_CASE("receiver: member names are read unescaped, each once, so the event an
   }
   // members the receiver does not read may repeat, as JSON allows
   CHECK(t.post("/hook", R"({"run_id":"dup-6","status":"success","x":1,"x":2})").status == 200);
-  CHECK(got.size() == 2);
+  CHECK(got.size() == 3);
 }
 
 TEST_CASE("receiver: run_id, thread_id, assistant_id and status are at most max_webhook_id_bytes") {
