@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <memory>
@@ -249,7 +250,15 @@ TEST_CASE("webhook_server: a new connection is answered promptly while 64 keep-a
   }
   stop = true;
   for (auto &t : load) t.join();
-  for (auto l : latencies) CHECK(l < latency_bound);
+  // Starved, a new connection would wait for a keep-alive connection to close (75 s here) and
+  // its client would give up after 5 s. Answered, the first one still waits its turn behind the
+  // deliveries already queued for the 8 callback slots (up to 64): in an unoptimised build on 2
+  // busy cores, 3 runs in 12 took 100-265 ms (CI failed at 102 ms with a bound of 100 ms), the
+  // others 3-26 ms. So each has a bound far from starvation, and the middle one a tight bound.
+  for (auto l : latencies) CHECK(l < 10 * latency_bound);
+  auto sorted = latencies;
+  std::sort(sorted.begin(), sorted.end());
+  CHECK(sorted[sorted.size() / 2] < latency_bound);
   std::string shown;
   for (auto l : latencies) shown += std::to_string(l.count()) + " ms ";
   MESSAGE("new-connection latencies under load: " << shown);
